@@ -1,0 +1,55 @@
+using System.CommandLine;
+using DevOpsAgent.Core.Errors;
+
+namespace DevOpsAgent.Cli;
+
+/// <summary>Builds the command tree and maps every user error to its exit code, in one place.</summary>
+public static class CliApp
+{
+    public static readonly Option<bool> Verbose = new("--verbose", "-v")
+    {
+        Description = "Show stack traces and every command as it runs.",
+        Recursive = true,
+    };
+
+    public static RootCommand BuildRootCommand(CliConsole console)
+    {
+        var root = new RootCommand(
+            "DevOps Agent: deploys docker-compose stacks over SSH with coordinated migrations, verified health and automatic rollback.");
+        root.Options.Add(Verbose);
+        _ = console;
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
+    {
+        var root = BuildRootCommand(console);
+        var parseResult = root.Parse(args);
+        var configuration = new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            EnableDefaultExceptionHandler = false,
+        };
+
+        try
+        {
+            return await parseResult.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (DevOpsAgentException error)
+        {
+            await console.Error.WriteLineAsync($"error: {error.Message}");
+            if (parseResult.GetValue(Verbose))
+            {
+                await console.Error.WriteLineAsync(error.ToString());
+            }
+
+            return error.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            await console.Error.WriteLineAsync("error: cancelled");
+            return ExitCodes.Cancelled;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+namespace DevOpsAgent.Core.Errors;
+
+/// <summary>Every exit code the CLI can return, in one place; README documents the same table.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>Something unexpected: a bug, reported with its stack trace under --verbose.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>The command line itself is wrong (unknown verb, missing argument).</summary>
+    public const int Usage = 2;
+
+    /// <summary>Configuration (devops-agent.yml, environment variables) is missing or invalid.</summary>
+    public const int InvalidConfiguration = 3;
+
+    /// <summary>An input value (ref, service name, message, .env file) was refused before anything ran.</summary>
+    public const int InvalidInput = 4;
+
+    /// <summary>The server could not be reached, or its host key was unknown or changed.</summary>
+    public const int ConnectionFailed = 5;
+
+    /// <summary>A command on the server failed.</summary>
+    public const int CommandFailed = 6;
+
+    /// <summary>The deploy ran but the health verification failed.</summary>
+    public const int HealthCheckFailed = 7;
+
+    /// <summary>The operation was cancelled (Ctrl+C) or timed out.</summary>
+    public const int Cancelled = 130;
+}
