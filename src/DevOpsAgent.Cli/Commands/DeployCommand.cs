@@ -61,7 +61,9 @@ public static class DeployCommand
         var took = record.Duration is { } d ? ConsoleDeployObserver.Seconds(d) : "";
         if (record.Outcome == DeployOutcome.Succeeded)
         {
-            console.Out.WriteLine($"Deployed {record.Version} ({DeployWorker.ShortCommit(record.Commit ?? "")}) to {environment} in {took}: all healthy.");
+            var warnings = result.Health?.Warnings.Select(w => w.Name).ToList() ?? [];
+            var verdict = warnings.Count == 0 ? "all healthy" : $"healthy, with warnings ({string.Join(", ", warnings)})";
+            console.Out.WriteLine($"Deployed {record.Version} ({DeployWorker.ShortCommit(record.Commit ?? "")}) to {environment} in {took}: {verdict}.");
             return;
         }
 

@@ -42,7 +42,7 @@ public sealed class ConsoleDeployObserver(CliConsole console, bool verbose, bool
             return;
         }
 
-        var mark = check.Passed ? "[green]pass[/]" : check.Name == "logs" ? "[yellow]FAIL[/]" : "[red]FAIL[/]";
+        var mark = check.Passed ? "[green]pass[/]" : check.Blocking ? "[red]FAIL[/]" : "[yellow]warn[/]";
         Write($"           {mark} {Markup.Escape($"{check.Name}: {check.Detail}")}");
         foreach (var line in check.Evidence)
         {

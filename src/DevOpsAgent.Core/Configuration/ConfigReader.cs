@@ -57,8 +57,9 @@ public sealed partial class ConfigReader(IReadOnlyDictionary<string, string> env
 
     public string RequiredString(ConfigMapping mapping, string key, string? fallbackVariable = null)
     {
+        var problemsBefore = _problems.Count;
         var value = String(mapping, key, fallbackVariable);
-        if (string.IsNullOrEmpty(value))
+        if (string.IsNullOrEmpty(value) && _problems.Count == problemsBefore)
         {
             Problem($"{Child(mapping, key)}", fallbackVariable is null ? "required" : $"required (or set {fallbackVariable})");
         }

@@ -82,16 +82,26 @@ public sealed class DeployWorker(AgentConfig config, ICommandRunner runner, IDep
                 }
             }, cancellationToken);
 
-            await StepAsync("up", () => RunAsync(compose.Up(), cancellationToken, streamOutput: true), cancellationToken);
+            try
+            {
+                await StepAsync("up", () => RunAsync(compose.Up(), cancellationToken, streamOutput: true), cancellationToken);
+            }
+            catch (CommandFailedException)
+            {
+                // Compose refuses to finish `up` when a dependency turns unhealthy; one pass of the checks names
+                // which one and shows its logs.
+                health = await VerifyHealthAsync(compose, environment.Health, singlePass: true, record.StartedAt, cancellationToken);
+                if (!health.Healthy)
+                {
+                    throw new HealthCheckFailedException(health);
+                }
+
+                throw;
+            }
 
             health = await StepAsync("health", async () =>
             {
-                var report = await new HealthVerifier(runner, compose, environment.Health, time).VerifyAsync(request.DryRun, cancellationToken);
-                foreach (var check in report.Checks)
-                {
-                    observer.CheckReported(check);
-                }
-
+                var report = await VerifyHealthAsync(compose, environment.Health, request.DryRun, record.StartedAt, cancellationToken);
                 return report.Healthy || request.DryRun ? report : throw new HealthCheckFailedException(report);
             }, cancellationToken);
 
@@ -117,6 +127,18 @@ public sealed class DeployWorker(AgentConfig config, ICommandRunner runner, IDep
         await history.SaveAsync(record, CancellationToken.None);
 
         return new DeployResult(record, health, exitCode);
+    }
+
+    private async Task<HealthReport> VerifyHealthAsync(
+        ComposeCommands compose, HealthConfig health, bool singlePass, DateTimeOffset logsSince, CancellationToken cancellationToken)
+    {
+        var report = await new HealthVerifier(runner, compose, health, time).VerifyAsync(singlePass, cancellationToken, logsSince);
+        foreach (var check in report.Checks)
+        {
+            observer.CheckReported(check);
+        }
+
+        return report;
     }
 
     private async Task<CommandResult> RunAsync(Shell.ShellCommand command, CancellationToken cancellationToken, bool streamOutput = false) =>
@@ -154,7 +176,8 @@ public sealed class DeployWorker(AgentConfig config, ICommandRunner runner, IDep
     {
         ComposeCommands compose => compose.Flavor == ComposeFlavor.V2 ? "docker compose (v2)" : "docker-compose (v1)",
         ValueTuple<string, string?> (var commit, var previous) => previous is null ? $"{commit} (first deploy)" : $"{commit} (was {previous})",
-        HealthReport report => $"{report.Checks.Count(c => c.Passed)}/{report.Checks.Count} checks passed",
+        HealthReport report => $"{report.Checks.Count(c => c.Passed)}/{report.Checks.Count} checks passed"
+            + (report.Warnings.Any() ? $", warnings: {string.Join(", ", report.Warnings.Select(w => w.Name))}" : ""),
         string text => text,
         _ => "",
     };

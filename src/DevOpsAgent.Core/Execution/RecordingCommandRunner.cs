@@ -25,6 +25,13 @@ public sealed class RecordingCommandRunner(string target = "dry-run") : ICommand
         return this;
     }
 
+    /// <summary>Adds another runner's rules after this one's, so specific answers can override a common setup.</summary>
+    public RecordingCommandRunner AppendRulesFrom(RecordingCommandRunner other)
+    {
+        _rules.AddRange(other._rules);
+        return this;
+    }
+
     public Task<CommandResult> RunAsync(ShellCommand command, CancellationToken cancellationToken, Action<string>? onOutput = null)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -13,7 +13,8 @@ namespace DevOpsAgent.Core.Health;
 public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compose, HealthConfig config, TimeProvider time)
 {
     /// <summary>Runs the checks; with <paramref name="singlePass"/> (dry runs, status) they run once without waiting.</summary>
-    public async Task<HealthReport> VerifyAsync(bool singlePass, CancellationToken cancellationToken)
+    /// <param name="logsSince">Only log lines written from then on count as errors (the deploy's start).</param>
+    public async Task<HealthReport> VerifyAsync(bool singlePass, CancellationToken cancellationToken, DateTimeOffset? logsSince = null)
     {
         var deadline = time.GetUtcNow() + config.Timeout;
         var services = (await runner.RunAsync(compose.Services(), cancellationToken)).EnsureSuccess(runner.Target)
@@ -31,13 +32,12 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
         }
 
         var logs = (await runner.RunAsync(compose.Logs(config.LogTail), cancellationToken)).StandardOutput;
-        var errors = LogScanner.FindErrors(logs, compose.ProjectName);
+        var errors = LogScanner.FindErrors(logs, compose.ProjectName, logsSince);
         checks.Add(new CheckResult("logs", errors.Count == 0,
                 errors.Count == 0 ? $"no errors in the last {config.LogTail} lines of each service" : $"{errors.Count} error line(s) in the last {config.LogTail} lines")
-            { Evidence = [.. errors.Select(Format)] });
+            { Evidence = [.. errors.Select(Format)], Blocking = config.FailOnLogErrors });
 
-        var healthy = checks.All(c => c.Passed || (c.Name == "logs" && !config.FailOnLogErrors));
-        return new HealthReport([.. checks.Select(c => c.Passed ? c : WithEvidence(c, logs, errors))], healthy);
+        return new HealthReport([.. checks.Select(c => c.Passed ? c : WithEvidence(c, logs))]);
     }
 
     private async Task<List<CheckResult>> RunChecksAsync(IReadOnlyList<string> services, CancellationToken cancellationToken)
@@ -104,22 +104,17 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
         return new CheckResult(name, true, check.ExpectedJson.Count == 0 ? $"HTTP {status}" : $"HTTP {status} {Shorten(body)}");
     }
 
-    private CheckResult WithEvidence(CheckResult check, string logs, IReadOnlyList<LogFinding> errors)
+    /// <summary>A failing service's last lines (error lines of all services go with the logs check).</summary>
+    private CheckResult WithEvidence(CheckResult check, string logs)
     {
-        if (check.Evidence.Count > 0)
+        if (check.Evidence.Count > 0 || check.Name != "containers")
         {
             return check;
         }
 
-        IEnumerable<LogFinding> evidence = errors;
-        if (errors.Count == 0)
-        {
-            var failing = LogScanner.Lines(logs, compose.ProjectName).Select(l => l.Service).Distinct()
-                .Where(service => check.Detail.Contains(service, StringComparison.Ordinal));
-            evidence = failing.SelectMany(service => LogScanner.Tail(logs, compose.ProjectName, service, 10));
-        }
-
-        return check with { Evidence = [.. evidence.Take(20).Select(Format)] };
+        var failing = LogScanner.Lines(logs, compose.ProjectName).Select(l => l.Service).Where(service => service.Length > 0).Distinct()
+            .Where(service => check.Detail.Contains($"{service} ", StringComparison.Ordinal));
+        return check with { Evidence = [.. failing.SelectMany(service => LogScanner.Tail(logs, compose.ProjectName, service, 10)).Select(Format)] };
     }
 
     private static string? JsonField(string body, string key)

@@ -2,14 +2,15 @@ using System.Text.RegularExpressions;
 
 namespace DevOpsAgent.Core.Health;
 
-/// <summary>A log line that looks like an error, with the service that wrote it.</summary>
-public sealed record LogFinding(string Service, string Line);
+/// <summary>A log line with the service that wrote it and, when compose printed one, its timestamp.</summary>
+public sealed record LogFinding(string Service, string Line, DateTimeOffset? At = null);
 
 /// <summary>Finds error lines (tracebacks, ERROR, FATAL, panic, nginx [error]) in <c>compose logs</c> output.</summary>
 public static partial class LogScanner
 {
-    public static IReadOnlyList<LogFinding> FindErrors(string composeLogs, string project) =>
-        [.. Lines(composeLogs, project).Where(l => ErrorPattern().IsMatch(l.Line))];
+    /// <summary>Error lines written at or after <paramref name="since"/> (all of them when null).</summary>
+    public static IReadOnlyList<LogFinding> FindErrors(string composeLogs, string project, DateTimeOffset? since = null) =>
+        [.. Lines(composeLogs, project).Where(l => ErrorPattern().IsMatch(l.Line) && (since is null || l.At is null || l.At >= since))];
 
     /// <summary>The last <paramref name="count"/> lines <paramref name="service"/> wrote.</summary>
     public static IReadOnlyList<LogFinding> Tail(string composeLogs, string project, string service, int count) =>
@@ -23,7 +24,11 @@ public static partial class LogScanner
             var match = PrefixPattern().Match(raw);
             if (match.Success)
             {
-                yield return new LogFinding(ServiceOf(match.Groups[1].Value, project), match.Groups[2].Value.TrimEnd());
+                var line = match.Groups[2].Value.TrimEnd();
+                var stamp = TimestampPattern().Match(line);
+                DateTimeOffset? at = stamp.Success && DateTimeOffset.TryParse(stamp.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
+                yield return new LogFinding(ServiceOf(match.Groups[1].Value, project), line, at);
             }
             else if (raw.Trim().Length > 0)
             {
@@ -43,6 +48,10 @@ public static partial class LogScanner
 
     [GeneratedRegex(@"^(\S+)\s+\|\s?(.*)$")]
     private static partial Regex PrefixPattern();
+
+    /// <summary>The RFC 3339 stamp <c>--timestamps</c> puts first, to 7 fractional digits (.NET's limit).</summary>
+    [GeneratedRegex(@"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,7})?)\d*(Z|[+-]\d\d:\d\d)?\s")]
+    private static partial Regex TimestampPattern();
 
     [GeneratedRegex(@"[_-]\d+$")]
     private static partial Regex ReplicaSuffix();
