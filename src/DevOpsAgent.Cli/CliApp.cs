@@ -17,6 +17,7 @@ public static class CliApp
         var root = new RootCommand(
             "DevOps Agent: deploys docker-compose stacks over SSH with coordinated migrations, verified health and automatic rollback.");
         root.Options.Add(Verbose);
+        root.Subcommands.Add(Commands.EnvCommands.Create(console));
         _ = console;
         return root;
     }
