@@ -36,6 +36,7 @@ public static class EnvCommands
         env.Options.Add(Directory);
         env.Subcommands.Add(Check(console));
         env.Subcommands.Add(Init(console));
+        env.Subcommands.Add(RequiredCommand.Create(console));
         return env;
     }
 
