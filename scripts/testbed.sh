@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# The local test bed: Docker Engine + Compose, two SSH "servers" (staging, production), a git origin holding
+# the reference stack's releases, and the base images it names. Idempotent; for Debian 12 as root.
+#
+#   scripts/testbed.sh up      install what is missing, start dockerd and the servers (default)
+#   scripts/testbed.sh down    remove the stacks deployed to the servers, stop the servers, delete their state
+#   scripts/testbed.sh env     print the variables the tests and the demo read (also in $TB/testbed.env)
+#
+# Each server is an OpenSSH daemon on loopback with its own host key and its own mount namespace, in which
+# /var/www is the server's own folder: both see /var/www/shop (the seed's REMOTE_PATH) but not each other's.
+# They share this machine's Docker daemon, so each stack needs its own compose project name and HTTP port.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TB=${DEVOPS_TESTBED_DIR:-/var/lib/devops-agent-testbed}
+APP_PATH=/var/www/shop
+# name:ssh-port:http-port
+SERVERS=("staging:2222:8080" "production:2223:8081")
+
+log() { printf '[testbed] %s\n' "$*"; }
+
+require_root() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "testbed: run as root (it installs packages, starts dockerd and sshd)" >&2
+    exit 2
+  fi
+}
+
+install_packages() {
+  local need=()
+  command -v dockerd >/dev/null || need+=(docker.io)
+  command -v docker-compose >/dev/null || need+=(docker-compose)
+  [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+  command -v ssh-keygen >/dev/null || need+=(openssh-client)
+  command -v git >/dev/null || need+=(git)
+  command -v debootstrap >/dev/null || need+=(debootstrap)
+  command -v curl >/dev/null || need+=(curl)
+  command -v unshare >/dev/null || need+=(util-linux)
+  if [ ${#need[@]} -gt 0 ]; then
+    log "installing ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+}
+
+start_docker() {
+  if docker info >/dev/null 2>&1; then
+    return
+  fi
+  log "starting dockerd"
+  getent group docker >/dev/null || groupadd --system docker
+  nohup dockerd --storage-driver=overlay2 --group docker >/var/log/dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && return
+    sleep 1
+  done
+  echo "testbed: dockerd did not start; see /var/log/dockerd.log" >&2
+  tail -20 /var/log/dockerd.log >&2
+  exit 1
+}
+
+detect_compose() {
+  if docker compose version >/dev/null 2>&1; then
+    COMPOSE="docker compose"
+  elif docker-compose version >/dev/null 2>&1; then
+    COMPOSE="docker-compose"
+  else
+    echo "testbed: neither 'docker compose' nor 'docker-compose' works" >&2
+    exit 1
+  fi
+}
+
+setup_deploy_user() {
+  if ! id deploy >/dev/null 2>&1; then
+    useradd --create-home --shell /bin/bash deploy
+  fi
+  # '*' (no password, not locked): sshd refuses locked accounts even for public keys when PAM is off.
+  usermod --password '*' --append --groups docker deploy
+  mkdir -p "$TB/keys"
+  chmod 755 "$TB"
+  if [ ! -f "$TB/keys/id_ed25519" ]; then
+    ssh-keygen -q -t ed25519 -N '' -C devops-agent-testbed -f "$TB/keys/id_ed25519"
+  fi
+  install -d -o deploy -g deploy -m 700 /home/deploy/.ssh
+  install -o deploy -g deploy -m 600 "$TB/keys/id_ed25519.pub" /home/deploy/.ssh/authorized_keys
+}
+
+origin() {
+  mkdir -p "$TB/origin"
+  bash "$ROOT/scripts/testbed/make-history.sh" "$TB/origin/shop.git" >/dev/null
+  chmod -R a+rX "$TB/origin"
+  # The origin belongs to root; the deploy user clones it, so git must not call it dubious.
+  git config --system --get-all safe.directory 2>/dev/null | grep -qxF "$TB/origin/shop.git" \
+    || git config --system --add safe.directory "$TB/origin/shop.git"
+}
+
+random_secret() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c "$1"; }
+
+server_env_file() {
+  local dir=$1 http_port=$2 name=$3
+  [ -f "$dir/.env" ] && return
+  local password secret
+  password=$(random_secret 24)
+  secret=$(random_secret 48)
+  # What an operator puts on a server once; deploys never overwrite it.
+  cat >"$dir/.env" <<ENV
+APP_ENV=$name
+POSTGRES_USER=shop
+POSTGRES_PASSWORD=$password
+POSTGRES_DB=shop
+DATABASE_URL=postgresql://shop:$password@db:5432/shop
+SECRET_KEY=$secret
+API_BASE_URL=http://localhost:$http_port
+VITE_API_BASE_URL=
+HTTP_PORT=$http_port
+ENV
+  chown deploy:deploy "$dir/.env"
+  chmod 600 "$dir/.env"
+}
+
+start_server() {
+  local name=$1 port=$2 http_port=$3
+  local dir="$TB/servers/$name"
+  mkdir -p "$dir/www/shop"
+  chown deploy:deploy "$dir/www/shop"
+  server_env_file "$dir/www/shop" "$http_port" "$name"
+  [ -f "$dir/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$dir/ssh_host_ed25519_key"
+  cat >"$dir/sshd_config" <<CFG
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dir/ssh_host_ed25519_key
+PidFile $dir/sshd.pid
+AuthorizedKeysFile .ssh/authorized_keys
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+AllowUsers deploy
+UsePAM no
+MaxSessions 50
+MaxStartups 50:30:100
+Subsystem sftp internal-sftp
+CFG
+  if [ -f "$dir/sshd.pid" ] && kill -0 "$(cat "$dir/sshd.pid")" 2>/dev/null; then
+    return
+  fi
+  mkdir -p /run/sshd /var/www
+  /usr/sbin/sshd -t -f "$dir/sshd_config"
+  unshare --mount --propagation private -- /bin/sh -c \
+    "mount --bind '$dir/www' /var/www && exec /usr/sbin/sshd -f '$dir/sshd_config'"
+  for _ in $(seq 1 50); do
+    [ -f "$dir/sshd.pid" ] && return
+    sleep 0.1
+  done
+  echo "testbed: sshd for $name did not start" >&2
+  exit 1
+}
+
+write_known_hosts() {
+  : >"$TB/keys/known_hosts.new"
+  for server in "${SERVERS[@]}"; do
+    IFS=: read -r name port _ <<<"$server"
+    printf '[127.0.0.1]:%s %s\n' "$port" "$(cut -d' ' -f1,2 "$TB/servers/$name/ssh_host_ed25519_key.pub")" >>"$TB/keys/known_hosts.new"
+  done
+  mv "$TB/keys/known_hosts.new" "$TB/keys/known_hosts"
+}
+
+write_env() {
+  {
+    echo "DEVOPS_TESTBED_DIR=$TB"
+    echo "DEVOPS_TESTBED_KEY=$TB/keys/id_ed25519"
+    echo "DEVOPS_TESTBED_KNOWN_HOSTS=$TB/keys/known_hosts"
+    echo "DEVOPS_TESTBED_ORIGIN=$TB/origin/shop.git"
+    echo "DEVOPS_TESTBED_COMPOSE=$COMPOSE"
+    echo "DEVOPS_TESTBED_APP_PATH=$APP_PATH"
+    for server in "${SERVERS[@]}"; do
+      IFS=: read -r name port http <<<"$server"
+      upper=$(echo "$name" | tr '[:lower:]' '[:upper:]')
+      echo "DEVOPS_TESTBED_${upper}_HOST=127.0.0.1"
+      echo "DEVOPS_TESTBED_${upper}_PORT=$port"
+      echo "DEVOPS_TESTBED_${upper}_HTTP_PORT=$http"
+    done
+  } >"$TB/testbed.env"
+}
+
+up() {
+  require_root
+  local started=$SECONDS
+  install_packages
+  start_docker
+  detect_compose
+  bash "$ROOT/scripts/testbed/seed-images.sh"
+  setup_deploy_user
+  origin
+  for server in "${SERVERS[@]}"; do
+    IFS=: read -r name port http <<<"$server"
+    start_server "$name" "$port" "$http"
+  done
+  write_known_hosts
+  write_env
+  log "ready in $((SECONDS - started))s: staging ssh 127.0.0.1:2222, production ssh 127.0.0.1:2223, user deploy, app $APP_PATH, compose '$COMPOSE'"
+  log "variables in $TB/testbed.env"
+}
+
+down() {
+  require_root
+  if docker info >/dev/null 2>&1; then
+    # Everything compose started from a server's app folder, whatever project name it was given.
+    local projects
+    projects=$(docker ps -a --filter "label=com.docker.compose.project.working_dir=$APP_PATH" \
+      --format '{{.Label "com.docker.compose.project"}}' | sort -u)
+    for project in $projects; do
+      log "removing compose project $project"
+      docker ps -aq --filter "label=com.docker.compose.project=$project" | xargs -r docker rm -f >/dev/null
+      docker volume ls -q --filter "label=com.docker.compose.project=$project" | xargs -r docker volume rm >/dev/null
+      docker network ls -q --filter "label=com.docker.compose.project=$project" | xargs -r docker network rm >/dev/null
+    done
+  fi
+  for server in "${SERVERS[@]}"; do
+    IFS=: read -r name _ _ <<<"$server"
+    local pidfile="$TB/servers/$name/sshd.pid"
+    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      log "stopping sshd of $name"
+      kill "$(cat "$pidfile")"
+    fi
+  done
+  rm -rf "$TB"
+  log "down (images kept, so the next 'up' is fast)"
+}
+
+case "${1:-up}" in
+  up) up ;;
+  down) down ;;
+  env) cat "$TB/testbed.env" ;;
+  *) echo "usage: $0 [up|down|env]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,63 @@
+using DevOpsAgent.Core.Compose;
+
+namespace DevOpsAgent.Core.Tests.Compose;
+
+public sealed class ComposeCommandsTests
+{
+    private static readonly ComposeCommands V1 = new(ComposeFlavor.V1, "/var/www/shop", "shop-staging", ["docker-compose.prod.yml"]);
+    private static readonly ComposeCommands V2 = V1 with { Flavor = ComposeFlavor.V2, Files = ["docker-compose.yml", "docker-compose.prod.yml"] };
+
+    [Fact]
+    public void Up_with_compose_v1() =>
+        Assert.Equal("cd /var/www/shop && docker-compose -p shop-staging -f docker-compose.prod.yml up -d --remove-orphans", V1.Up().Text);
+
+    [Fact]
+    public void Up_with_compose_v2_and_two_files() =>
+        Assert.Equal(
+            "cd /var/www/shop && docker compose -p shop-staging -f docker-compose.yml -f docker-compose.prod.yml up -d --remove-orphans",
+            V2.Up().Text);
+
+    [Fact]
+    public void Build_runs_before_anything_is_touched() =>
+        Assert.Equal("cd /var/www/shop && docker-compose -p shop-staging -f docker-compose.prod.yml build", V1.Build().Text);
+
+    [Fact]
+    public void Migrations_run_in_a_one_off_container() =>
+        Assert.Equal(
+            "cd /var/www/shop && docker-compose -p shop-staging -f docker-compose.prod.yml run --rm -T --no-deps backend alembic upgrade head",
+            V1.Run("backend", "alembic", "upgrade", "head").Text);
+
+    [Fact]
+    public void Logs_of_one_service() =>
+        Assert.Equal(
+            "cd /var/www/shop && docker-compose -p shop-staging -f docker-compose.prod.yml logs --no-color --timestamps --tail=50 backend",
+            V1.Logs(50, "backend").Text);
+
+    [Fact]
+    public void Container_states_come_from_docker_inspect() =>
+        Assert.Equal(
+            "cd /var/www/shop && docker-compose -p shop-staging -f docker-compose.prod.yml ps -q | xargs -r docker inspect --format "
+            + "'{{index .Config.Labels \"com.docker.compose.service\"}}\t{{.Name}}\t{{.State.Status}}\t{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}'",
+            ContainerState.Inspect(V1).Text);
+
+    [Fact]
+    public void Container_states_are_parsed_with_their_health()
+    {
+        var states = ContainerState.ParseAll("db\t/shop-staging_db_1\trunning\thealthy\nbackend\t/shop-staging_backend_1\trunning\tstarting\nworker\t/w\texited\tnone\n");
+        Assert.Equal(
+            [
+                new ContainerState("db", "shop-staging_db_1", "running", "healthy"),
+                new ContainerState("backend", "shop-staging_backend_1", "running", "starting"),
+                new ContainerState("worker", "w", "exited", "none"),
+            ],
+            states);
+        Assert.Equal([true, false, false], states.Select(s => s.IsReady));
+    }
+
+    [Fact]
+    public void Detection_output_names_the_flavor()
+    {
+        Assert.Equal(ComposeFlavor.V1, ComposeDetection.Parse("v1\n"));
+        Assert.Equal(ComposeFlavor.V2, ComposeDetection.Parse("v2"));
+    }
+}

@@ -1,0 +1,35 @@
+using DevOpsAgent.Core.Shell;
+
+namespace DevOpsAgent.Core.Tests.Shell;
+
+public sealed class ShellCommandTests
+{
+    [Fact]
+    public void Plain_words_stay_bare() =>
+        Assert.Equal("git -C /var/www/shop fetch origin", ShellCommand.Of("git", "-C", "/var/www/shop", "fetch", "origin").Text);
+
+    [Theory]
+    [InlineData("", "''")]
+    [InlineData("two words", "'two words'")]
+    [InlineData("v1;rm -rf /", "'v1;rm -rf /'")]
+    [InlineData("it's", "'it'\\''s'")]
+    [InlineData("$(reboot)", "'$(reboot)'")]
+    [InlineData("`id`", "'`id`'")]
+    [InlineData("a\nb", "'a\nb'")]
+    public void Anything_a_shell_treats_specially_is_single_quoted(string word, string quoted) =>
+        Assert.Equal(quoted, ShellQuoting.Quote(word));
+
+    [Fact]
+    public void Commands_combine_with_and_or_and_pipes() =>
+        Assert.Equal(
+            "cd /srv && test -f a || touch a | cat",
+            ShellCommand.Of("test", "-f", "a").Or(ShellCommand.Of("touch", "a")).Pipe(ShellCommand.Of("cat")).InDirectory("/srv").Text);
+
+    [Fact]
+    public void Environment_values_are_quoted_and_names_validated()
+    {
+        var command = ShellCommand.Of("env").WithEnvironment([new("MODE", "a b")]);
+        Assert.Equal("MODE='a b' env", command.Text);
+        Assert.Throws<ArgumentException>(() => ShellCommand.Of("env").WithEnvironment([new("X;rm", "1")]));
+    }
+}

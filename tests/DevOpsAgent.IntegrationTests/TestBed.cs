@@ -1,0 +1,74 @@
+using DevOpsAgent.Core.Ssh;
+using DevOpsAgent.Infrastructure.Ssh;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace DevOpsAgent.IntegrationTests;
+
+/// <summary>
+/// The real test bed that scripts/testbed.sh brings up (sshd, dockerd, compose, git origin), read from the
+/// variables it writes. Integration tests fail with a clear message when it is not up: they never fake it.
+/// </summary>
+public sealed class TestBed
+{
+    private readonly IReadOnlyDictionary<string, string> _variables;
+
+    private TestBed(IReadOnlyDictionary<string, string> variables) => _variables = variables;
+
+    public static TestBed Current { get; } = Load();
+
+    public string KeyFile => this["DEVOPS_TESTBED_KEY"];
+
+    public string KnownHostsFile => this["DEVOPS_TESTBED_KNOWN_HOSTS"];
+
+    public string Origin => this["DEVOPS_TESTBED_ORIGIN"];
+
+    public string AppPath => this["DEVOPS_TESTBED_APP_PATH"];
+
+    public string Directory => this["DEVOPS_TESTBED_DIR"];
+
+    public string this[string name] =>
+        _variables.TryGetValue(name, out var value) ? value : throw new InvalidOperationException($"{name} is missing from testbed.env.");
+
+    public Server Server(string name)
+    {
+        var upper = name.ToUpperInvariant();
+        return new Server(name, this[$"DEVOPS_TESTBED_{upper}_HOST"], int.Parse(this[$"DEVOPS_TESTBED_{upper}_PORT"]),
+            int.Parse(this[$"DEVOPS_TESTBED_{upper}_HTTP_PORT"]));
+    }
+
+    public SshTarget Target(string server, string? knownHostsFile = null, bool acceptNewHostKey = false)
+    {
+        var s = Server(server);
+        return new SshTarget
+        {
+            Host = s.Host,
+            Port = s.SshPort,
+            User = "deploy",
+            IdentityFile = KeyFile,
+            KnownHostsFile = knownHostsFile ?? KnownHostsFile,
+            AcceptNewHostKey = acceptNewHostKey,
+        };
+    }
+
+    public Task<SshCommandRunner> ConnectAsync(string server, CancellationToken cancellationToken) =>
+        SshCommandRunner.ConnectAsync(Target(server), cancellationToken);
+
+    private static TestBed Load()
+    {
+        var directory = Environment.GetEnvironmentVariable("DEVOPS_TESTBED_DIR") ?? "/var/lib/devops-agent-testbed";
+        var file = Path.Combine(directory, "testbed.env");
+        if (!File.Exists(file))
+        {
+            throw new InvalidOperationException(
+                $"The test bed is not up ({file} is missing). Run `sudo scripts/testbed.sh up` first, or use scripts/test.sh.");
+        }
+
+        return new TestBed(File.ReadAllLines(file)
+            .Where(line => line.Contains('=', StringComparison.Ordinal))
+            .Select(line => line.Split('=', 2))
+            .ToDictionary(parts => parts[0], parts => parts[1]));
+    }
+}
+
+public sealed record Server(string Name, string Host, int SshPort, int HttpPort);
