@@ -1,9 +1,9 @@
 using DevOpsAgent.Core.Shell;
 
-namespace DevOpsAgent.Core.Git;
+namespace DevOpsAgent.Core.Quality;
 
 /// <summary>Builders for the read-only git queries the quality checks need.</summary>
-public static class GitCommands
+public static class GitQueries
 {
     /// <summary>Exit 0 inside a work tree.</summary>
     public static ShellCommand IsWorkTree(string directory) =>

@@ -1,5 +1,4 @@
 using DevOpsAgent.Core.Execution;
-using DevOpsAgent.Core.Git;
 using DevOpsAgent.Core.Quality;
 
 namespace DevOpsAgent.Infrastructure.Projects;
@@ -20,7 +19,7 @@ public static class ProjectLoader
     {
         var git = await GitFactsAsync(root, runner, cancellationToken);
         IEnumerable<string> paths = git.IsRepository
-            ? [.. git.Tracked, .. Split((await runner.RunAsync(GitCommands.UntrackedFiles(root), cancellationToken)).StandardOutput)]
+            ? [.. git.Tracked, .. Split((await runner.RunAsync(GitQueries.UntrackedFiles(root), cancellationToken)).StandardOutput)]
             : Walk(root, root);
         var files = new List<ProjectFile>();
         foreach (var path in paths.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
@@ -36,14 +35,14 @@ public static class ProjectLoader
 
     public static async Task<GitFacts> GitFactsAsync(string root, ICommandRunner runner, CancellationToken cancellationToken)
     {
-        var inside = await runner.RunAsync(GitCommands.IsWorkTree(root), cancellationToken);
+        var inside = await runner.RunAsync(GitQueries.IsWorkTree(root), cancellationToken);
         if (!inside.Succeeded || !inside.StandardOutput.Trim().Equals("true", StringComparison.Ordinal))
         {
             return GitFacts.None;
         }
 
-        var tracked = (await runner.RunAsync(GitCommands.TrackedFiles(root), cancellationToken)).EnsureSuccess();
-        var ignored = await runner.RunAsync(GitCommands.CheckIgnore(root, ".env"), cancellationToken);
+        var tracked = (await runner.RunAsync(GitQueries.TrackedFiles(root), cancellationToken)).EnsureSuccess();
+        var ignored = await runner.RunAsync(GitQueries.CheckIgnore(root, ".env"), cancellationToken);
         return new GitFacts(true, Split(tracked.StandardOutput).ToHashSet(StringComparer.Ordinal), ignored.ExitCode == 0);
     }
 
