@@ -18,6 +18,7 @@ public static class CliApp
             "DevOps Agent: deploys docker-compose stacks over SSH with coordinated migrations, verified health and automatic rollback.");
         root.Options.Add(Verbose);
         root.Subcommands.Add(Commands.EnvCommands.Create(console));
+        root.Subcommands.Add(Commands.CheckCommand.Create(console));
         _ = console;
         return root;
     }

@@ -15,19 +15,21 @@ namespace DevOpsAgent.Infrastructure.Compose;
 /// </summary>
 public sealed class ComposeSchemaValidator(JsonSchema schema)
 {
-    public static ComposeSchemaValidator FromText(string schemaText) => new(JsonSchema.FromText(schemaText));
+    // compose-spec.json names its dialect "https://json-schema.org/draft-07/schema"; JsonSchema.Net registers
+    // draft 7 under its canonical id only, so the alias is rewritten before loading.
+    public static ComposeSchemaValidator FromText(string schemaText) => new(JsonSchema.FromText(
+        schemaText.Replace("\"https://json-schema.org/draft-07/schema\"", "\"http://json-schema.org/draft-07/schema#\"", StringComparison.Ordinal)));
 
     public IReadOnlyList<Finding> Validate(ComposeFile compose)
     {
         using var document = JsonDocument.Parse(ToJson(compose.Root)?.ToJsonString() ?? "{}");
-        var results = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        var results = schema.Evaluate(document.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Hierarchical });
         if (results.IsValid)
         {
             return [];
         }
 
-        var errors = (results.Details ?? [])
-            .Where(d => !d.IsValid && d.Errors is { Count: > 0 })
+        var errors = Failures(results)
             .GroupBy(d => d.InstanceLocation.ToString())
             .OrderByDescending(g => g.Key.Length)
             .ToList();
@@ -37,10 +39,34 @@ public sealed class ComposeSchemaValidator(JsonSchema schema)
         return Findings.Sorted(deepest.Select(group =>
         {
             var message = group.SelectMany(d => d.Errors!.Values).First();
+            message = message.Contains("false schema", StringComparison.Ordinal) ? "is not allowed here (unknown property)" : message;
             var where = group.Key.Length == 0 ? "the file" : group.Key.TrimStart('/').Replace('/', '.');
             return new Finding("compose-schema", Severity.Error, compose.Path, LineOf(compose.Root, group.Key),
                 $"{where}: {message}", "see the compose specification (https://compose-spec.io)");
         }));
+    }
+
+    /// <summary>
+    /// Failing leaves, descending only through failing nodes: a oneOf that passed keeps its failed branches
+    /// as valid-parent details, which are not errors.
+    /// </summary>
+    private static IEnumerable<EvaluationResults> Failures(EvaluationResults node)
+    {
+        if (node.IsValid)
+        {
+            yield break;
+        }
+
+        var failingChildren = (node.Details ?? []).Where(d => !d.IsValid).ToList();
+        if (node.Errors is { Count: > 0 })
+        {
+            yield return node;
+        }
+
+        foreach (var failure in failingChildren.SelectMany(Failures))
+        {
+            yield return failure;
+        }
     }
 
     private static int LineOf(YamlNode root, string pointer)
