@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DevOpsAgent.Cli.Commands;
 using DevOpsAgent.Core.Errors;
 
 namespace DevOpsAgent.Cli;
@@ -17,9 +18,16 @@ public static class CliApp
         var root = new RootCommand(
             "DevOps Agent: deploys docker-compose stacks over SSH with coordinated migrations, verified health and automatic rollback.");
         root.Options.Add(Verbose);
+        root.Options.Add(CommonOptions.Config);
+        root.Options.Add(CommonOptions.Json);
+        root.Options.Add(CommonOptions.AcceptNewHostKey);
+        root.Options.Add(CommonOptions.History);
+        root.Subcommands.Add(DeployCommand.Create(console));
+        root.Subcommands.Add(StatusCommand.Create(console));
+        root.Subcommands.Add(HistoryCommand.Create(console));
+        root.Subcommands.Add(LogsCommand.Create(console));
         root.Subcommands.Add(Commands.EnvCommands.Create(console));
         root.Subcommands.Add(Commands.CheckCommand.Create(console));
-        _ = console;
         return root;
     }
 

@@ -12,14 +12,12 @@ public static class CheckCommand
     public static Command Create(CliConsole console)
     {
         var directory = new Option<string>("--dir", "-C") { Description = "The project directory.", DefaultValueFactory = _ => "." };
-        var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };
         var schemaPath = new Option<string?>("--compose-schema")
         {
             Description = "The compose-spec JSON schema to validate against (default: ../shared/conformance/compose-spec.json when present).",
         };
         var command = new Command("check", "Run the pre-deployment checklist: .env.example, compose patterns, secrets, migrations, rollback.");
         command.Options.Add(directory);
-        command.Options.Add(json);
         command.Options.Add(schemaPath);
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -29,7 +27,7 @@ public static class CheckCommand
             var schemaFile = parse.GetValue(schemaPath) ?? ComposeSchemaLocator.Find(root);
             var validator = schemaFile is null ? null : ComposeSchemaValidator.FromText(await File.ReadAllTextAsync(schemaFile, cancellationToken));
             var findings = ProjectCheck.Run(project, validator is null ? null : validator.Validate);
-            return await FindingsOutput.WriteAsync(console, findings, parse.GetValue(json), "check passed: no findings");
+            return await FindingsOutput.WriteAsync(console, findings, parse.GetValue(CommonOptions.Json), "check passed: no findings");
         });
         return command;
     }

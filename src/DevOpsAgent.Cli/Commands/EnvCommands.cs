@@ -28,7 +28,8 @@ public static class EnvCommands
         DefaultValueFactory = _ => ".env.example",
     };
 
-    public static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of text." };
+    /// <summary>The CLI-wide <c>--json</c>.</summary>
+    public static Option<bool> Json => CommonOptions.Json;
 
     public static Command Create(CliConsole console)
     {
@@ -45,7 +46,6 @@ public static class EnvCommands
         var command = new Command("check", "Compare .env with .env.example; check placeholders, DATABASE_URL, SECRET_KEY and that .env is gitignored.");
         command.Options.Add(EnvFile);
         command.Options.Add(ExampleFile);
-        command.Options.Add(Json);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var root = parse.GetValue(Directory)!;

@@ -13,7 +13,6 @@ internal static class RequiredCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("required", "List the environment variables the project reads, where, whether they are required, and whether .env.example documents them.");
-        command.Options.Add(EnvCommands.Json);
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var runner = new LocalCommandRunner();

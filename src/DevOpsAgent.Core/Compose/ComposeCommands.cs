@@ -18,8 +18,8 @@ public sealed record ComposeCommands(ComposeFlavor Flavor, string AppPath, strin
     /// <summary>Container ids of the stack's long-running services (not one-off <c>run</c> containers).</summary>
     public ShellCommand ContainerIds() => Compose("ps", "-q");
 
-    public ShellCommand Logs(int tail, string? service = null) =>
-        Compose(["logs", "--no-color", "--timestamps", $"--tail={tail}", .. Optional(service)]);
+    public ShellCommand Logs(int tail, string? service = null, bool follow = false) =>
+        Compose(["logs", "--no-color", "--timestamps", $"--tail={tail}", .. follow ? new[] { "--follow" } : [], .. Optional(service)]);
 
     /// <summary>A one-off container of <paramref name="service"/>, removed afterwards; the running stack is untouched.</summary>
     public ShellCommand Run(string service, params string[] command) =>

@@ -1,3 +1,5 @@
+using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Shell;
 
 namespace DevOpsAgent.Core.Compose;
@@ -16,6 +18,13 @@ public static class ComposeDetection
         ShellCommand.Raw("if docker compose version >/dev/null 2>&1; then echo v2; "
             + "elif docker-compose version >/dev/null 2>&1; then echo v1; "
             + "else echo 'neither docker compose (v2) nor docker-compose (v1) is installed' >&2; exit 127; fi");
+
+    /// <summary>Detects the compose flavor on the server and returns the environment's compose commands.</summary>
+    public static async Task<ComposeCommands> ForEnvironmentAsync(ICommandRunner runner, EnvironmentConfig environment, CancellationToken cancellationToken)
+    {
+        var flavor = Parse((await runner.RunAsync(Detect(), cancellationToken)).EnsureSuccess(runner.Target).StandardOutput);
+        return new ComposeCommands(flavor, environment.Path, environment.ComposeProject, environment.ComposeFiles);
+    }
 
     public static ComposeFlavor Parse(string output) => output.Trim() switch
     {

@@ -45,16 +45,16 @@ public sealed record GitRef
             return "it is longer than 255 characters";
         }
 
-        if (name.Any(c => c <= ' ' || c == '\x7f'))
-        {
-            return "it contains a space or control character";
-        }
-
         var forbidden = name.FirstOrDefault(c => c is '~' or '^' or ':' or '?' or '*' or '[' or '\\'
             or ';' or '&' or '|' or '$' or '`' or '(' or ')' or '<' or '>' or '\'' or '"' or '!' or '#' or '{' or '}' or ',' or '=');
         if (forbidden != default)
         {
             return $"'{forbidden}' is not allowed in a ref";
+        }
+
+        if (name.Any(c => c <= ' ' || c == '\x7f'))
+        {
+            return "it contains a space or control character";
         }
 
         if (name.StartsWith('-'))

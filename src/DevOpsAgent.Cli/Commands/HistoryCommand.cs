@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Globalization;
+using DevOpsAgent.Cli.Output;
+using DevOpsAgent.Core.Deploy;
+using Spectre.Console;
+
+namespace DevOpsAgent.Cli.Commands;
+
+public static class HistoryCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var environment = new Argument<string?>("environment") { Description = "Only this environment.", Arity = ArgumentArity.ZeroOrOne };
+        var limit = new Option<int>("--limit", "-n") { Description = "How many deploys to show.", DefaultValueFactory = _ => 20 };
+        var command = new Command("history", "Past deploys, newest first, from this machine's history.") { environment, limit };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var records = await new AgentServices(parseResult).History().ListAsync(parseResult.GetValue(environment), parseResult.GetValue(limit), cancellationToken);
+            if (parseResult.GetValue(CommonOptions.Json))
+            {
+                JsonOutput.Write(console, records);
+                return 0;
+            }
+
+            if (records.Count == 0)
+            {
+                console.Out.WriteLine("No deploys recorded yet.");
+                return 0;
+            }
+
+            var table = new Table().Border(TableBorder.Simple)
+                .AddColumns("started (UTC)", "env", "release", "commit", "outcome", "took", "by", "task", "failed step / error");
+            foreach (var record in records)
+            {
+                var failed = record.Steps.FirstOrDefault(s => s.Outcome == StepOutcome.Failed);
+                table.AddRow(
+                    Cell(record.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+                    Cell(record.Environment),
+                    Cell(record.Version ?? record.Ref),
+                    Cell(record.Commit is { Length: >= 12 } c ? c[..12] : record.Commit ?? ""),
+                    Cell(record.Outcome.ToString().ToLowerInvariant()),
+                    Cell(record.Duration is { } d ? ConsoleDeployObserver.Seconds(d) : ""),
+                    Cell(record.StartedBy),
+                    Cell(record.TaskId ?? ""),
+                    Cell(failed is null ? record.Error ?? "" : $"{failed.Name}: {record.Error}"));
+            }
+
+            console.Ansi().Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Text Cell(string text) => new(text);
+}

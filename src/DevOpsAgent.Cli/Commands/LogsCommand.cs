@@ -1,0 +1,35 @@
+using System.CommandLine;
+using DevOpsAgent.Core.Compose;
+
+namespace DevOpsAgent.Cli.Commands;
+
+public static class LogsCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var environment = CommonOptions.EnvironmentArgument();
+        var service = new Argument<string?>("service") { Description = "Only this compose service.", Arity = ArgumentArity.ZeroOrOne };
+        var tail = new Option<int>("--tail") { Description = "Lines per service.", DefaultValueFactory = _ => 50 };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until Ctrl+C." };
+        var command = new Command("logs", "The stack's logs on an environment's server.") { environment, service, tail, follow };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var services = new AgentServices(parseResult);
+            var target = services.Config.Environment(parseResult.GetValue(environment)!);
+            var name = parseResult.GetValue(service) is { } s ? ServiceName.Validate(s) : null;
+            await using var runner = await services.ConnectAsync(target, cancellationToken);
+            var compose = await ComposeDetection.ForEnvironmentAsync(runner, target, cancellationToken);
+            var logs = compose.Logs(Math.Max(1, parseResult.GetValue(tail)), name, parseResult.GetValue(follow));
+            try
+            {
+                var result = await runner.RunAsync(logs, cancellationToken, console.Out.WriteLine);
+                return result.EnsureSuccess(runner.Target).ExitCode;
+            }
+            catch (OperationCanceledException) when (parseResult.GetValue(follow))
+            {
+                return 0;
+            }
+        });
+        return command;
+    }
+}

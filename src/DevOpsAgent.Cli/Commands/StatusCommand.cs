@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Globalization;
+using DevOpsAgent.Cli.Output;
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Status;
+
+namespace DevOpsAgent.Cli.Commands;
+
+public static class StatusCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var environment = CommonOptions.EnvironmentArgument();
+        var command = new Command("status", "Live state of an environment: services, their health, the release serving, the last deploy.") { environment };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var services = new AgentServices(parseResult);
+            var target = services.Config.Environment(parseResult.GetValue(environment)!);
+            EnvironmentStatus status;
+            await using (var runner = await services.ConnectAsync(target, cancellationToken))
+            {
+                status = await EnvironmentStatus.ReadAsync(runner, target, cancellationToken);
+            }
+
+            var last = (await services.History().ListAsync(target.Name, 1, cancellationToken)).FirstOrDefault();
+            if (parseResult.GetValue(CommonOptions.Json))
+            {
+                JsonOutput.Write(console, new { status.Environment, status.Target, status.Release, status.Services, status.AllHealthy, status.Summary, LastDeploy = last });
+            }
+            else
+            {
+                var o = console.Out;
+                o.WriteLine($"{status.Environment} ({status.Target}, {target.Path})");
+                o.WriteLine(status.Release is { } r
+                    ? $"Release:  {r.Version} ({r.Commit[..Math.Min(12, r.Commit.Length)]}), deployed {r.DeployedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC by {r.DeployedBy}{(r.TaskId is null ? "" : $" for {r.TaskId}")}"
+                    : "Release:  none recorded on the server (never deployed by devops-agent)");
+                foreach (var service in status.Services)
+                {
+                    o.WriteLine($"  {(service.Ready ? "ok  " : "FAIL")} {service.Service,-20} {service.State}");
+                }
+
+                if (last is not null)
+                {
+                    o.WriteLine($"Last deploy from this machine: {last.Version ?? last.Ref} {last.Outcome.ToString().ToLowerInvariant()} at "
+                        + $"{last.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC{(last.Error is null ? "" : $": {last.Error}")}");
+                }
+
+                o.WriteLine(status.Summary);
+            }
+
+            return status.AllHealthy ? ExitCodes.Success : ExitCodes.HealthCheckFailed;
+        });
+        return command;
+    }
+}

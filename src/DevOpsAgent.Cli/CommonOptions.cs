@@ -1,0 +1,34 @@
+using System.CommandLine;
+
+namespace DevOpsAgent.Cli;
+
+/// <summary>Options several verbs share, declared once.</summary>
+public static class CommonOptions
+{
+    public static readonly Option<string> Config = new("--config", "-c")
+    {
+        Description = "Path to devops-agent.yml.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("DEVOPS_AGENT_CONFIG") ?? "devops-agent.yml",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> Json = new("--json")
+    {
+        Description = "Print machine-readable JSON instead of text.",
+        Recursive = true,
+    };
+
+    public static readonly Option<bool> AcceptNewHostKey = new("--accept-new-host-key")
+    {
+        Description = "Trust and remember a server's host key the first time it is seen (a changed key is always refused).",
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> History = new("--history")
+    {
+        Description = "Path of the history database (default: $DEVOPS_AGENT_HISTORY or ~/.local/share/devops-agent/history.db).",
+        Recursive = true,
+    };
+
+    public static Argument<string> EnvironmentArgument() => new("environment") { Description = "The environment (staging, production, …)." };
+}

@@ -1,0 +1,14 @@
+using System.Text.RegularExpressions;
+using DevOpsAgent.Core.Errors;
+
+namespace DevOpsAgent.Core.Compose;
+
+public static partial class ServiceName
+{
+    /// <summary>Accepts compose's service-name syntax only, so a name taken from input can never become shell.</summary>
+    public static string Validate(string name) =>
+        Pattern().IsMatch(name) ? name : throw new InvalidInputException($"Invalid service name '{name}': use letters, digits, '.', '_' or '-'.");
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$")]
+    private static partial Regex Pattern();
+}

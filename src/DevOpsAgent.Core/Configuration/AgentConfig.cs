@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+
+namespace DevOpsAgent.Core.Configuration;
+
+/// <summary>devops-agent.yml: the project, where its code comes from, and its environments. Holds no secrets.</summary>
+public sealed partial record AgentConfig
+{
+    public required string Project { get; init; }
+
+    /// <summary>The git URL or path the servers fetch from.</summary>
+    public required string Repository { get; init; }
+
+    public required IReadOnlyList<string> ComposeFiles { get; init; }
+
+    public required IReadOnlyDictionary<string, EnvironmentConfig> Environments { get; init; }
+
+    public EnvironmentConfig Environment(string name) =>
+        Environments.TryGetValue(name, out var environment)
+            ? environment
+            : throw new ConfigurationException("devops-agent.yml",
+                [$"environments/{name}: no such environment (configured: {string.Join(", ", Environments.Keys)})"]);
+
+    /// <summary>Validates a whole document at once; throws with every problem, each naming its path.</summary>
+    public static AgentConfig Read(ConfigNode root, IReadOnlyDictionary<string, string> environment, string source = "devops-agent.yml")
+    {
+        var reader = new ConfigReader(environment);
+        var mapping = reader.Mapping(root);
+        if (mapping is null)
+        {
+            throw new ConfigurationException(source, reader.Problems);
+        }
+
+        reader.AllowOnly(mapping, "project", "repository", "compose_files", "environments");
+        var project = reader.RequiredString(mapping, "project");
+        if (project.Length > 0 && !ProjectName().IsMatch(project))
+        {
+            reader.Problem(mapping["project"]!, "should be lowercase letters, digits, '-' or '_', starting with a letter or digit");
+        }
+
+        var composeFiles = reader.StringList(mapping, "compose_files");
+        var environments = new Dictionary<string, EnvironmentConfig>();
+        var environmentsNode = reader.Mapping(mapping["environments"]);
+        if (environmentsNode is null || environmentsNode.Entries.Count == 0)
+        {
+            reader.Problem("environments", "required (at least one environment)");
+        }
+
+        foreach (var (name, node) in environmentsNode?.Entries ?? [])
+        {
+            if (!ProjectName().IsMatch(name))
+            {
+                reader.Problem(node, "environment names are lowercase letters, digits, '-' or '_'");
+            }
+            else if (reader.Mapping(node) is { } environmentNode)
+            {
+                environments[name] = EnvironmentConfig.Read(reader, project, composeFiles.Count > 0 ? composeFiles : ["docker-compose.yml"], name, environmentNode);
+            }
+        }
+
+        var config = new AgentConfig
+        {
+            Project = project,
+            Repository = reader.RequiredString(mapping, "repository"),
+            ComposeFiles = composeFiles,
+            Environments = environments,
+        };
+        return reader.Problems.Count > 0 ? throw new ConfigurationException(source, reader.Problems) : config;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    private static partial Regex ProjectName();
+}

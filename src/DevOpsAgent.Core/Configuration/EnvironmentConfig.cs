@@ -1,0 +1,86 @@
+using DevOpsAgent.Core.Git;
+
+namespace DevOpsAgent.Core.Configuration;
+
+/// <summary>One deploy target (staging, production, …): where it is, what it runs, how it proves healthy.</summary>
+public sealed record EnvironmentConfig
+{
+    public const string LocalServer = "local";
+
+    public required string Name { get; init; }
+
+    /// <summary>Host name or address, or <c>local</c> to run on this machine without SSH.</summary>
+    public required string Server { get; init; }
+
+    public int Port { get; init; } = 22;
+
+    public required string User { get; init; }
+
+    /// <summary>The app folder on the server (the seed's REMOTE_PATH).</summary>
+    public required string Path { get; init; }
+
+    public string? IdentityFile { get; init; }
+
+    public string? KnownHostsFile { get; init; }
+
+    /// <summary>What a deploy takes when no --ref is given: the branch (staging) or tag (production).</summary>
+    public required GitRef DefaultRef { get; init; }
+
+    public required string ComposeProject { get; init; }
+
+    public required IReadOnlyList<string> ComposeFiles { get; init; }
+
+    public HealthConfig Health { get; init; } = new();
+
+    public bool IsLocal => Server == LocalServer;
+
+    internal static EnvironmentConfig Read(ConfigReader reader, string project, IReadOnlyList<string> composeFiles, string name, ConfigMapping mapping)
+    {
+        reader.AllowOnly(mapping, "server", "port", "user", "path", "identity_file", "known_hosts", "branch", "tag",
+            "compose_project", "compose_files", "health");
+        var branch = reader.String(mapping, "branch");
+        var tag = reader.String(mapping, "tag");
+        if (branch is not null && tag is not null)
+        {
+            reader.Problem(mapping["tag"]!, "set either branch or tag, not both");
+        }
+
+        var refName = branch ?? tag;
+        GitRef defaultRef = null!;
+        if (refName is null)
+        {
+            reader.Problem($"{mapping.Path}/branch", "required (or set tag)");
+        }
+        else if (!GitRef.TryParse(refName, out defaultRef, out var reason))
+        {
+            reader.Problem(mapping[branch is null ? "tag" : "branch"]!, $"invalid git ref: {reason}");
+        }
+
+        var path = reader.RequiredString(mapping, "path", "REMOTE_PATH");
+        if (path.Length > 0 && !path.StartsWith('/'))
+        {
+            reader.Problem(mapping["path"] ?? mapping, "should be an absolute path");
+        }
+
+        var files = reader.StringList(mapping, "compose_files");
+        return new EnvironmentConfig
+        {
+            Name = name,
+            Server = reader.RequiredString(mapping, "server", "REMOTE_SERVER"),
+            Port = reader.Integer(mapping, "port", 22, 1, 65535),
+            User = reader.RequiredString(mapping, "user", "REMOTE_USER"),
+            Path = path.TrimEnd('/'),
+            IdentityFile = ExpandHome(reader.String(mapping, "identity_file")),
+            KnownHostsFile = ExpandHome(reader.String(mapping, "known_hosts")),
+            DefaultRef = defaultRef,
+            ComposeProject = reader.String(mapping, "compose_project") ?? $"{project}-{name}",
+            ComposeFiles = files.Count > 0 ? files : composeFiles,
+            Health = HealthConfig.Read(reader, reader.Mapping(mapping["health"])),
+        };
+    }
+
+    private static string? ExpandHome(string? path) =>
+        path is not null && path.StartsWith("~/", StringComparison.Ordinal)
+            ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
+            : path;
+}

@@ -1,0 +1,57 @@
+namespace DevOpsAgent.Core.Deploy;
+
+public enum DeployOutcome
+{
+    Running,
+    Succeeded,
+    Failed,
+    RolledBack,
+    Planned,
+}
+
+public enum StepOutcome
+{
+    Succeeded,
+    Failed,
+    Skipped,
+}
+
+/// <summary>One step of a deploy, as history keeps it.</summary>
+public sealed record StepRecord(string Name, DateTimeOffset StartedAt, TimeSpan Duration, StepOutcome Outcome, string Detail);
+
+/// <summary>Everything history keeps about one deploy.</summary>
+public sealed record DeployRecord
+{
+    public required string Id { get; init; }
+
+    public required string Environment { get; init; }
+
+    public required string Ref { get; init; }
+
+    public string? Commit { get; init; }
+
+    public string? PreviousCommit { get; init; }
+
+    /// <summary>The release name: the tag at the commit, else the short commit id.</summary>
+    public string? Version { get; init; }
+
+    public required string StartedBy { get; init; }
+
+    public string? TaskId { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public DeployOutcome Outcome { get; init; } = DeployOutcome.Running;
+
+    public IReadOnlyList<StepRecord> Steps { get; init; } = [];
+
+    /// <summary>One line per health check, e.g. <c>http http://localhost:8080/health: passed</c>.</summary>
+    public string HealthSummary { get; init; } = "";
+
+    /// <summary>Why the deploy failed, in one line; never a secret.</summary>
+    public string? Error { get; init; }
+
+    public TimeSpan? Duration => FinishedAt - StartedAt;
+}

@@ -1,0 +1,14 @@
+namespace DevOpsAgent.Core.Deploy;
+
+/// <summary>
+/// Where deploys are recorded. SQLite on the operator's machine by default; a shared PostgreSQL store can
+/// implement the same for teams.
+/// </summary>
+public interface IDeployHistory
+{
+    /// <summary>Inserts or replaces the record with this id, steps included.</summary>
+    Task SaveAsync(DeployRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Newest first; all environments when <paramref name="environment"/> is null.</summary>
+    Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken);
+}

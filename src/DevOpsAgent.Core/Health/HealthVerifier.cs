@@ -1,0 +1,149 @@
+using System.Text.Json;
+using DevOpsAgent.Core.Compose;
+using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Execution;
+
+namespace DevOpsAgent.Core.Health;
+
+/// <summary>
+/// The seed's post-deployment checks, polled until all pass or the deadline comes: every service running
+/// (and healthy where it has a healthcheck), each HTTP endpoint, the frontend root, pg_isready, and a scan of
+/// the recent logs.
+/// </summary>
+public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compose, HealthConfig config, TimeProvider time)
+{
+    /// <summary>Runs the checks; with <paramref name="singlePass"/> (dry runs, status) they run once without waiting.</summary>
+    public async Task<HealthReport> VerifyAsync(bool singlePass, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + config.Timeout;
+        var services = (await runner.RunAsync(compose.Services(), cancellationToken)).EnsureSuccess(runner.Target)
+            .StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        List<CheckResult> checks;
+        while (true)
+        {
+            checks = await RunChecksAsync(services, cancellationToken);
+            if (singlePass || checks.All(c => c.Passed) || time.GetUtcNow() >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(config.Interval, time, cancellationToken);
+        }
+
+        var logs = (await runner.RunAsync(compose.Logs(config.LogTail), cancellationToken)).StandardOutput;
+        var errors = LogScanner.FindErrors(logs, compose.ProjectName);
+        checks.Add(new CheckResult("logs", errors.Count == 0,
+                errors.Count == 0 ? $"no errors in the last {config.LogTail} lines of each service" : $"{errors.Count} error line(s) in the last {config.LogTail} lines")
+            { Evidence = [.. errors.Select(Format)] });
+
+        var healthy = checks.All(c => c.Passed || (c.Name == "logs" && !config.FailOnLogErrors));
+        return new HealthReport([.. checks.Select(c => c.Passed ? c : WithEvidence(c, logs, errors))], healthy);
+    }
+
+    private async Task<List<CheckResult>> RunChecksAsync(IReadOnlyList<string> services, CancellationToken cancellationToken)
+    {
+        var checks = new List<CheckResult> { await ContainersAsync(services, cancellationToken) };
+        foreach (var http in config.Http)
+        {
+            checks.Add(await HttpAsync($"http {http.Url}", http, cancellationToken));
+        }
+
+        if (config.Frontend is { } frontend)
+        {
+            checks.Add(await HttpAsync($"frontend {frontend}", new HttpCheck(frontend), cancellationToken));
+        }
+
+        if (config.DatabaseService is { } database)
+        {
+            var result = await runner.RunAsync(HealthCommands.PgIsReady(compose, database), cancellationToken);
+            var answer = (result.StandardOutput + result.StandardError).Trim();
+            checks.Add(new CheckResult($"database {database}", result.Succeeded,
+                result.Succeeded ? "pg_isready: accepting connections" : $"pg_isready exit {result.ExitCode}: {LastLine(answer)}"));
+        }
+
+        return checks;
+    }
+
+    private async Task<CheckResult> ContainersAsync(IReadOnlyList<string> services, CancellationToken cancellationToken)
+    {
+        var states = ContainerState.ParseAll((await runner.RunAsync(ContainerState.Inspect(compose), cancellationToken)).StandardOutput);
+        var problems = new List<string>();
+        foreach (var service in services)
+        {
+            var containers = states.Where(s => s.Service == service).ToList();
+            if (containers.Count == 0)
+            {
+                problems.Add($"{service} has no container");
+            }
+
+            problems.AddRange(containers.Where(c => !c.IsReady).Select(c => $"{service} is {c.Status}" + (c.Health == "none" ? "" : $" ({c.Health})")));
+        }
+
+        return problems.Count == 0
+            ? new CheckResult("containers", true, $"{services.Count}/{services.Count} services running, healthy where checked ({string.Join(", ", services)})")
+            : new CheckResult("containers", false, string.Join("; ", problems));
+    }
+
+    private async Task<CheckResult> HttpAsync(string name, HttpCheck check, CancellationToken cancellationToken)
+    {
+        var (status, body) = HealthCommands.ParseProbe((await runner.RunAsync(HealthCommands.HttpProbe(check.Url), cancellationToken)).StandardOutput);
+        if (status != check.ExpectedStatus)
+        {
+            return new CheckResult(name, false, status == 0 ? $"no answer: {LastLine(body)}" : $"HTTP {status}, expected {check.ExpectedStatus}: {Shorten(body)}");
+        }
+
+        foreach (var (key, expected) in check.ExpectedJson)
+        {
+            var actual = JsonField(body, key);
+            if (actual != expected)
+            {
+                return new CheckResult(name, false, $"HTTP {status} but \"{key}\" is {(actual is null ? "missing" : $"\"{actual}\"")}, expected \"{expected}\": {Shorten(body)}");
+            }
+        }
+
+        return new CheckResult(name, true, check.ExpectedJson.Count == 0 ? $"HTTP {status}" : $"HTTP {status} {Shorten(body)}");
+    }
+
+    private CheckResult WithEvidence(CheckResult check, string logs, IReadOnlyList<LogFinding> errors)
+    {
+        if (check.Evidence.Count > 0)
+        {
+            return check;
+        }
+
+        IEnumerable<LogFinding> evidence = errors;
+        if (errors.Count == 0)
+        {
+            var failing = LogScanner.Lines(logs, compose.ProjectName).Select(l => l.Service).Distinct()
+                .Where(service => check.Detail.Contains(service, StringComparison.Ordinal));
+            evidence = failing.SelectMany(service => LogScanner.Tail(logs, compose.ProjectName, service, 10));
+        }
+
+        return check with { Evidence = [.. evidence.Take(20).Select(Format)] };
+    }
+
+    private static string? JsonField(string body, string key)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(key, out var value)
+                ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Format(LogFinding finding) => finding.Service.Length == 0 ? finding.Line : $"{finding.Service} | {finding.Line}";
+
+    private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "";
+
+    private static string Shorten(string body)
+    {
+        var flat = body.ReplaceLineEndings(" ").Trim();
+        return flat.Length <= 120 ? flat : flat[..120] + "…";
+    }
+}

@@ -1,0 +1,40 @@
+using DevOpsAgent.Core.Compose;
+using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Execution;
+
+namespace DevOpsAgent.Core.Status;
+
+/// <summary>What an environment's server says about itself right now.</summary>
+public sealed record EnvironmentStatus(string Environment, string Target, ServerRelease? Release, IReadOnlyList<ServiceStatus> Services)
+{
+    public bool AllHealthy => Services.Count > 0 && Services.All(s => s.Ready);
+
+    /// <summary>The seed's answer: "All services running, healthy", or which are not and why.</summary>
+    public string Summary =>
+        Services.Count == 0 ? "Nothing is running."
+        : AllHealthy ? "All services running, healthy."
+        : "Not healthy: " + string.Join("; ", Services.Where(s => !s.Ready).Select(s => $"{s.Service} is {s.State}"));
+
+    public static async Task<EnvironmentStatus> ReadAsync(ICommandRunner runner, EnvironmentConfig environment, CancellationToken cancellationToken)
+    {
+        var compose = await ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken);
+        var release = ServerRelease.Parse((await runner.RunAsync(ServerRelease.Read(environment.Path), cancellationToken)).StandardOutput);
+        var containers = ContainerState.ParseAll((await runner.RunAsync(ContainerState.Inspect(compose), cancellationToken)).StandardOutput);
+        var defined = await runner.RunAsync(compose.Services(), cancellationToken);
+        var names = defined.Succeeded
+            ? defined.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [.. containers.Select(c => c.Service).Distinct()];
+
+        var services = names.Select(name =>
+        {
+            var mine = containers.Where(c => c.Service == name).ToList();
+            return mine.Count == 0
+                ? new ServiceStatus(name, "not running", false)
+                : new ServiceStatus(name, string.Join(", ", mine.Select(c => c.Health == "none" ? c.Status : $"{c.Status} ({c.Health})")), mine.All(c => c.IsReady));
+        });
+        return new EnvironmentStatus(environment.Name, runner.Target, release, [.. services]);
+    }
+}
+
+public sealed record ServiceStatus(string Service, string State, bool Ready);
