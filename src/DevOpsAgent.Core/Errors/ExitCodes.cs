@@ -26,6 +26,9 @@ public static class ExitCodes
     /// <summary>The deploy ran but the health verification failed.</summary>
     public const int HealthCheckFailed = 7;
 
+    /// <summary>A quality check (check, env check) ran and found errors; the findings say which.</summary>
+    public const int CheckFailed = 8;
+
     /// <summary>The operation was cancelled (Ctrl+C) or timed out.</summary>
     public const int Cancelled = 130;
 }

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using DevOpsAgent.Core.Quality;
+using DevOpsAgent.Infrastructure.Compose;
+using DevOpsAgent.Infrastructure.Local;
+using DevOpsAgent.Infrastructure.Projects;
+
+namespace DevOpsAgent.Cli.Commands;
+
+/// <summary><c>check</c>: the pre-deployment quality gate; exits <c>CheckFailed</c> on errors.</summary>
+public static class CheckCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var directory = new Option<string>("--dir", "-C") { Description = "The project directory.", DefaultValueFactory = _ => "." };
+        var schemaPath = new Option<string?>("--compose-schema")
+        {
+            Description = "The compose-spec JSON schema to validate against (default: ../shared/conformance/compose-spec.json when present).",
+        };
+        var command = new Command("check", "Run the pre-deployment checklist: .env.example, compose patterns, secrets, migrations, rollback.");
+        command.Options.Add(directory);
+        command.Options.Add(schemaPath);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var root = parse.GetValue(directory)!;
+            await using var runner = new LocalCommandRunner();
+            var project = await ProjectLoader.LoadAsync(root, runner, cancellationToken);
+            var schemaFile = parse.GetValue(schemaPath) ?? ComposeSchemaLocator.Find(root);
+            var validator = schemaFile is null ? null : ComposeSchemaValidator.FromText(await File.ReadAllTextAsync(schemaFile, cancellationToken));
+            var findings = ProjectCheck.Run(project, validator is null ? null : validator.Validate);
+            return await FindingsOutput.WriteAsync(console, findings, parse.GetValue(CommonOptions.Json), "check passed: no findings");
+        });
+        return command;
+    }
+}
