@@ -1,0 +1,15 @@
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class ItemCreate(BaseModel):
+    name: str = Field(..., min_length=1, max_length=200)
+    description: str = Field("", max_length=2000)
+
+
+class ItemOut(BaseModel):
+    id: int
+    name: str
+    description: str
+    created_at: datetime
