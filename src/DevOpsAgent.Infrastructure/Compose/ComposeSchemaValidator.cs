@@ -17,8 +17,12 @@ public sealed class ComposeSchemaValidator(JsonSchema schema)
 {
     // compose-spec.json names its dialect "https://json-schema.org/draft-07/schema"; JsonSchema.Net registers
     // draft 7 under its canonical id only, so the alias is rewritten before loading.
-    public static ComposeSchemaValidator FromText(string schemaText) => new(JsonSchema.FromText(
-        schemaText.Replace("\"https://json-schema.org/draft-07/schema\"", "\"http://json-schema.org/draft-07/schema#\"", StringComparison.Ordinal)));
+    // JsonSchema.Net registers a schema's $id process-wide and refuses to register it twice, so each distinct
+    // schema text is built once.
+    public static ComposeSchemaValidator FromText(string schemaText) => new(Built.GetOrAdd(schemaText, text => new Lazy<JsonSchema>(() => JsonSchema.FromText(
+        text.Replace("\"https://json-schema.org/draft-07/schema\"", "\"http://json-schema.org/draft-07/schema#\"", StringComparison.Ordinal)))).Value);
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<JsonSchema>> Built = new();
 
     public IReadOnlyList<Finding> Validate(ComposeFile compose)
     {

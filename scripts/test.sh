@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up the test bed (Docker Engine, Compose, two SSH servers, git origin, base images) and runs every
+# test: exact-command and workflow tests, CLI tests, and integration tests against the real test bed.
+# For Debian 12 as root. Extra arguments go to `dotnet test` (e.g. --filter).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if ! command -v dotnet >/dev/null; then
+  echo "test: the .NET 10 SDK is required (dotnet not on PATH)" >&2
+  exit 2
+fi
+
+bash scripts/testbed.sh up
+started=$SECONDS
+dotnet build DevOpsAgent.slnx --nologo -v quiet -clp:ErrorsOnly
+status=0
+log=$(mktemp)
+for project in tests/DevOpsAgent.Core.Tests tests/DevOpsAgent.IntegrationTests; do
+  dotnet test "$project" --no-build --nologo "$@" 2>&1 | tee -a "$log" || status=1
+done
+# One closing line for both projects, in the plain form CI reads.
+sum() { grep -oE "$1: +[0-9]+" "$log" | awk '{ s += $2 } END { print s + 0 }'; }
+passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
+rm -f "$log"
+echo "tests finished in $((SECONDS - started))s"
+echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+[ "${failed:-0}" = 0 ] || status=1
+exit $status
