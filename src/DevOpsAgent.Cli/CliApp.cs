@@ -26,6 +26,8 @@ public static class CliApp
         root.Subcommands.Add(StatusCommand.Create(console));
         root.Subcommands.Add(HistoryCommand.Create(console));
         root.Subcommands.Add(LogsCommand.Create(console));
+        root.Subcommands.Add(RollbackCommand.Create(console));
+        root.Subcommands.Add(MigrationsCommand.Create(console));
         root.Subcommands.Add(Commands.EnvCommands.Create(console));
         root.Subcommands.Add(Commands.CheckCommand.Create(console));
         return root;
