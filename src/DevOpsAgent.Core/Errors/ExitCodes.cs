@@ -29,6 +29,9 @@ public static class ExitCodes
     /// <summary>A quality check (check, env check) ran and found errors; the findings say which.</summary>
     public const int CheckFailed = 8;
 
+    /// <summary><c>env diff</c>: the local .env and the server's differ (the keys are listed, never the values).</summary>
+    public const int EnvDiffers = 9;
+
     /// <summary>The operation was cancelled (Ctrl+C) or timed out.</summary>
     public const int Cancelled = 130;
 }
