@@ -154,3 +154,6 @@ done
 echo "| median | $(median "${agent_times[@]}") | $(median "${script_times[@]}") | **$(median "${ratios[@]}")** |"
 echo
 echo "median overhead ratio (agent / script): $(median "${ratios[@]}")"
+echo
+echo "Where the agent's time went in its last run (its own per-step timings):"
+sed 's/^/    /' "$WORK/agent.log"
