@@ -41,6 +41,10 @@ public sealed class SftpSecretFileStore : ISecretFileStore
         {
             return null;
         }
+        catch (SshConnectionException error)
+        {
+            throw new ConnectionFailedException($"Lost the connection to {Target} while reading {path}: {error.Message}", error);
+        }
         catch (SshException error) when (error is not SshConnectionException)
         {
             throw new RemoteFileException($"Cannot read {path} on {Target}: {error.Message}", error);
@@ -64,6 +68,10 @@ public sealed class SftpSecretFileStore : ISecretFileStore
 
             // posix-rename@openssh.com replaces the target in one step; plain SFTP rename refuses an existing target.
             _client.RenameFile(temporary, path, isPosix: true);
+        }
+        catch (SshConnectionException error)
+        {
+            throw new ConnectionFailedException($"Lost the connection to {Target} while writing {path}: {error.Message}", error);
         }
         catch (SshException error) when (error is not SshConnectionException)
         {
