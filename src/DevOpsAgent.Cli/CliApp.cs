@@ -30,6 +30,7 @@ public static class CliApp
         root.Subcommands.Add(MigrationsCommand.Create(console));
         root.Subcommands.Add(Commands.EnvCommands.Create(console));
         root.Subcommands.Add(Commands.CheckCommand.Create(console));
+        root.Subcommands.Add(InitCommand.Create(console));
         return root;
     }
 
