@@ -50,11 +50,11 @@ public sealed class DeployTests : IDisposable
             for (var i = 0; i < deploys.Count; i++)
             {
                 var deploy = deploys[i];
-                var first = i == deploys.Count - 1;
+                var firstDeploy = i == deploys.Count - 1;
                 Assert.Equal("succeeded", deploy.GetProperty("outcome").GetString());
                 var steps = deploy.GetProperty("steps").EnumerateArray().ToList();
-                Assert.Equal(["detect compose", "fetch", "resolve", .. first ? Array.Empty<string>() : ["keep serving release"], "checkout", "build",
-                    "migrations plan", .. first ? ["migrate"] : Array.Empty<string>(), "up", "health", "record release"],
+                Assert.Equal(["detect compose", "fetch", "resolve", .. firstDeploy ? Array.Empty<string>() : ["keep serving release"], "checkout", "build",
+                    "migrations plan", .. firstDeploy ? ["migrate"] : Array.Empty<string>(), "up", "health", "record release"],
                     steps.Select(s => s.GetProperty("name").GetString()));
                 Assert.All(steps, s => Assert.Matches(@"^\d\d:\d\d:\d\d", s.GetProperty("duration").GetString()!));
             }
