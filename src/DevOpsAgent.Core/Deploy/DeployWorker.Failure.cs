@@ -38,8 +38,9 @@ public sealed partial class DeployWorker
         try
         {
             observer.StepStarted($"automatic rollback to {version}");
+            // The failed release's errors are in the logs already; the restored release is judged on its own lines.
             await new RollbackWorker(steps, request.Environment, config.Migrations)
-                .RollbackAsync(state.Compose!, target, state.Repositories, state.Record.StartedAt, ct);
+                .RollbackAsync(state.Compose!, target, state.Repositories, time.GetUtcNow(), ct);
             state.Record = state.Record with
             {
                 Outcome = DeployOutcome.RolledBack,
