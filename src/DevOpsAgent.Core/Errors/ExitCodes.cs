@@ -29,6 +29,12 @@ public static class ExitCodes
     /// <summary>A quality check (check, env check) ran and found errors; the findings say which.</summary>
     public const int CheckFailed = 8;
 
+    /// <summary>Another deploy holds the environment's deploy lock (the message names it), or took it over.</summary>
+    public const int Locked = 9;
+
+    /// <summary>A destructive operation (restore) was asked for without --yes; nothing was changed.</summary>
+    public const int ConfirmationRequired = 10;
+
     /// <summary>The operation was cancelled (Ctrl+C) or timed out.</summary>
     public const int Cancelled = 130;
 }
