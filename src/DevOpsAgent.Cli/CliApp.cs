@@ -28,6 +28,7 @@ public static class CliApp
         root.Subcommands.Add(LogsCommand.Create(console));
         root.Subcommands.Add(Commands.EnvCommands.Create(console));
         root.Subcommands.Add(Commands.CheckCommand.Create(console));
+        root.Subcommands.Add(LockCommand.Create(console));
         return root;
     }
 
