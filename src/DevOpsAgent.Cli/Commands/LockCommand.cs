@@ -25,7 +25,7 @@ public static class LockCommand
     private static Command Status(CliConsole console)
     {
         var environment = CommonOptions.EnvironmentArgument();
-        var command = new Command("status", "Free, held by a live deploy, or abandoned by a dead one (exit 9 when held).") { environment, StaleAfter };
+        var command = new Command("status", "Free, held by a live deploy, or abandoned by a dead one (exit 13, Locked, when held).") { environment, StaleAfter };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var services = new AgentServices(parseResult);

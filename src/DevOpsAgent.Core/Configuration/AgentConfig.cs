@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DevOpsAgent.Core.Migrations;
 
 namespace DevOpsAgent.Core.Configuration;
 
@@ -13,6 +14,9 @@ public sealed partial record AgentConfig
     public required IReadOnlyList<string> ComposeFiles { get; init; }
 
     public required IReadOnlyDictionary<string, EnvironmentConfig> Environments { get; init; }
+
+    /// <summary>How alembic runs; null when the project has no migrations.</summary>
+    public MigrationsConfig? Migrations { get; init; }
 
     public EnvironmentConfig Environment(string name) =>
         Environments.TryGetValue(name, out var environment)
@@ -30,7 +34,7 @@ public sealed partial record AgentConfig
             throw new ConfigurationException(source, reader.Problems);
         }
 
-        reader.AllowOnly(mapping, "project", "repository", "compose_files", "environments");
+        reader.AllowOnly(mapping, "project", "repository", "compose_files", "migrations", "environments");
         var project = reader.RequiredString(mapping, "project");
         if (project.Length > 0 && !ProjectName().IsMatch(project))
         {
@@ -63,7 +67,13 @@ public sealed partial record AgentConfig
             Repository = reader.RequiredString(mapping, "repository"),
             ComposeFiles = composeFiles,
             Environments = environments,
+            Migrations = MigrationsConfig.Read(reader, reader.Mapping(mapping["migrations"])),
         };
+        foreach (var target in environments.Values.Where(e => e.PreflightTestedOn is not null && !environments.ContainsKey(e.PreflightTestedOn)))
+        {
+            reader.Problem($"environments/{target.Name}/preflight/tested_on", $"no such environment '{target.PreflightTestedOn}'");
+        }
+
         return reader.Problems.Count > 0 ? throw new ConfigurationException(source, reader.Problems) : config;
     }
 

@@ -29,11 +29,23 @@ public static class ExitCodes
     /// <summary>A quality check (check, env check) ran and found errors; the findings say which.</summary>
     public const int CheckFailed = 8;
 
+    /// <summary>Refused before anything changed: a pre-flight item failed, or the migrations cannot be run safely.</summary>
+    public const int Refused = 9;
+
+    /// <summary>The deploy failed and the previous release was restored, healthy.</summary>
+    public const int RolledBack = 10;
+
+    /// <summary>The deploy failed and so did the rollback: the message says what state the server is in.</summary>
+    public const int RollbackFailed = 11;
+
+    /// <summary><c>env diff</c>: the local .env and the server's differ (the keys are listed, never the values).</summary>
+    public const int EnvDiffers = 12;
+
     /// <summary>Another deploy holds the environment's deploy lock (the message names it), or took it over.</summary>
-    public const int Locked = 9;
+    public const int Locked = 13;
 
     /// <summary>A destructive operation (restore) was asked for without --yes; nothing was changed.</summary>
-    public const int ConfirmationRequired = 10;
+    public const int ConfirmationRequired = 14;
 
     /// <summary>The operation was cancelled (Ctrl+C) or timed out.</summary>
     public const int Cancelled = 130;
