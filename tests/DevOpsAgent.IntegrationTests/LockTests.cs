@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Locks;
 using DevOpsAgent.Core.Shell;
 
@@ -62,18 +63,6 @@ public sealed class LockTests : IAsyncLifetime
             Assert.Equal(ExitCodes.Locked, loser.ExitCode);
             Assert.Contains($"held by deploy {winner.Info.DeployId} of v1.1.0 by {winner.Info.Holder} for TASK-045", loser.Message, StringComparison.Ordinal);
             await winner.DisposeAsync();
-        }
-
-        static async Task<(DeployLease? Lease, DeployLockedException? Error)> Attempt(Task<DeployLease> acquire)
-        {
-            try
-            {
-                return (await acquire, null);
-            }
-            catch (DeployLockedException error)
-            {
-                return (null, error);
-            }
         }
     }
 
@@ -143,9 +132,7 @@ public sealed class LockTests : IAsyncLifetime
     {
         await using var ssh = await TestBed.Current.ConnectAsync("staging", Timeout);
         var dead = Deploy("carol@crashed", "v1.2.0") with { Step = "migrate", PreviousCommit = "1234567890abcdef", PreviousRevision = "0001_init" };
-        (await ssh.RunAsync(DeployLockCommands.Acquire(_app.Path, dead), Timeout)).EnsureSuccess();
-        var heartbeat = ShellQuoting.Quote($"{DeployLockCommands.LockPathOf(_app.Path)}/heartbeat");
-        (await ssh.RunAsync(ShellCommand.Raw($"echo $(($(date +%s) - 600)) > {heartbeat}"), Timeout)).EnsureSuccess();
+        await WriteDeadLockAsync(ssh, dead);
 
         var status = await CliAsync("lock", "status", "staging");
         var mine = Deploy("alice@laptop", "v1.1.0");
@@ -158,6 +145,29 @@ public sealed class LockTests : IAsyncLifetime
             + "last known good release: 1234567890abcdef, database revision 0001_init$", lease.Abandoned!.DescribeInterruption());
         var now = await DeployLock.StatusAsync(ssh, _app.Path, Stale, Timeout);
         Assert.Equal((LockState.Held, mine), (now.State, now.Info));
+    }
+
+    [Fact]
+    public async Task Two_deploys_taking_over_the_same_dead_lock_at_once_exactly_one_wins()
+    {
+        await using var first = await TestBed.Current.ConnectAsync("staging", Timeout);
+        await using var second = await TestBed.Current.ConnectAsync("staging", Timeout);
+
+        for (var round = 0; round < 3; round++)
+        {
+            var dead = Deploy("carol@crashed");
+            await WriteDeadLockAsync(first, dead);
+
+            var results = await Task.WhenAll(
+                Attempt(DeployLock.AcquireAsync(first, _app.Path, Deploy("alice@laptop"), TimeSpan.Zero, Stale, Timeout)),
+                Attempt(DeployLock.AcquireAsync(second, _app.Path, Deploy("bob@ci"), TimeSpan.Zero, Stale, Timeout)));
+
+            var winner = Assert.Single(results, r => r.Lease is not null).Lease!;
+            var loser = Assert.Single(results, r => r.Error is not null).Error!;
+            Assert.Equal(dead.DeployId, winner.Abandoned?.Info?.DeployId);
+            Assert.Contains($"held by deploy {winner.Info.DeployId} ", loser.Message, StringComparison.Ordinal);
+            await winner.DisposeAsync();
+        }
     }
 
     [Fact]
@@ -182,5 +192,25 @@ public sealed class LockTests : IAsyncLifetime
         Assert.StartsWith($"Released the lock of staging, which was held by deploy {lease.Info.DeployId} of v1.1.0 by alice@laptop", forced.Out, StringComparison.Ordinal);
         Assert.StartsWith($"deploy {lease.Info.DeployId} lost the lock of staging", lost.Message, StringComparison.Ordinal);
         Assert.Equal(LockState.Free, (await DeployLock.StatusAsync(ssh, _app.Path, Stale, Timeout)).State);
+    }
+
+    private static async Task<(DeployLease? Lease, DeployLockedException? Error)> Attempt(Task<DeployLease> acquire)
+    {
+        try
+        {
+            return (await acquire, null);
+        }
+        catch (DeployLockedException error)
+        {
+            return (null, error);
+        }
+    }
+
+    /// <summary>What a deploy killed with -9 ten minutes ago leaves behind: its lock, with a heartbeat that stopped.</summary>
+    private async Task WriteDeadLockAsync(ICommandRunner ssh, LockInfo dead)
+    {
+        Assert.Equal("acquired\n", (await ssh.RunAsync(DeployLockCommands.Acquire(_app.Path, dead), Timeout)).EnsureSuccess().StandardOutput);
+        var heartbeat = ShellQuoting.Quote($"{DeployLockCommands.LockPathOf(_app.Path)}/heartbeat");
+        (await ssh.RunAsync(ShellCommand.Raw($"echo $(($(date +%s) - 600)) > {heartbeat}"), Timeout)).EnsureSuccess();
     }
 }
