@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 
 namespace DevOpsAgent.Core.Locks;
@@ -24,12 +25,21 @@ public static class DeployLock
     {
         var waited = Stopwatch.StartNew();
         var announced = false;
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             var acquire = (await runner.RunAsync(DeployLockCommands.Acquire(appPath, info), cancellationToken)).EnsureSuccess(runner.Target);
-            if (acquire.StandardOutput.Trim() == DeployLockCommands.Acquired)
+            var answer = acquire.StandardOutput.Trim();
+            if (answer == DeployLockCommands.Acquired)
             {
                 return DeployLease.Start(runner, appPath, info, staleAfter, abandoned: null);
+            }
+
+            // Each attempt that does not wait follows a change on the server (a release, a takeover); endless changes
+            // mean a server (or a dry run's recorder) that does not behave like a filesystem.
+            if (attempt > 20)
+            {
+                throw new DevOpsAgentException($"Could not take the deploy lock {DeployLockCommands.LockPathOf(appPath)} on {runner.Target}: "
+                    + $"the lock keeps changing (last answer: '{answer}')", ExitCodes.CommandFailed);
             }
 
             var status = await StatusAsync(runner, appPath, staleAfter, cancellationToken);
@@ -61,6 +71,7 @@ public static class DeployLock
                 announced = true;
             }
 
+            attempt = 0;
             await Task.Delay(Min(PollInterval, wait - waited.Elapsed), cancellationToken);
         }
     }

@@ -122,6 +122,18 @@ public sealed class DeployLockWorkflowTests
     }
 
     [Fact]
+    public async Task A_server_that_never_answers_like_a_filesystem_is_an_error_not_an_endless_loop()
+    {
+        var recorder = new RecordingCommandRunner("dry-run");
+
+        var error = await Assert.ThrowsAsync<DevOpsAgentException>(
+            () => DeployLock.AcquireAsync(recorder, "/var/www/shop", Mine, TimeSpan.FromMinutes(1), Stale, CancellationToken.None));
+
+        Assert.Equal(ExitCodes.CommandFailed, error.ExitCode);
+        Assert.Equal("Could not take the deploy lock /var/www/shop/.devops-agent/lock on dry-run: the lock keeps changing (last answer: '')", error.Message);
+    }
+
+    [Fact]
     public void A_lock_being_created_or_without_a_readable_stamp_counts_as_fresh()
     {
         Assert.Equal(LockStatus.Free, LockStatus.Parse("now=1000\n", Stale));
