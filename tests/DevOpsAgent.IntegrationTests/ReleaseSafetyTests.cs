@@ -46,6 +46,9 @@ public sealed class ReleaseSafetyTests : IDisposable
         Assert.All(history.GetProperty("preflight").EnumerateArray(), i => Assert.True(i.GetProperty("passed").GetBoolean()));
         Assert.Equal(("0001", "0002"), (history.GetProperty("revision_before").GetString(), history.GetProperty("revision_after").GetString()));
         Assert.Equal("qa-agent", history.GetProperty("qa_approved_by").GetString());
+        var backup = history.GetProperty("backup").GetString()!;
+        Assert.Matches(@"^/var/www/shop/backups/production-\d{8}-\d{6}-0001\.dump$", backup);
+        await ServerData.RunAsync("production", DevOpsAgent.Core.Shell.ShellCommand.Of("test", "-s", backup));
 
         string[] rows = [$"row-{Guid.NewGuid():N}", $"row-{Guid.NewGuid():N}", $"row-{Guid.NewGuid():N}"];
         foreach (var row in rows)
@@ -63,6 +66,10 @@ public sealed class ReleaseSafetyTests : IDisposable
         var rolledBack = await LastDeployAsync("production");
         Assert.Equal("rolled_back", rolledBack.GetProperty("outcome").GetString());
         Assert.Equal("acceptance test: broken on purpose", rolledBack.GetProperty("preflight_override").GetString());
+        var brokenBackup = rolledBack.GetProperty("backup").GetString()!;
+        await ServerData.RunAsync("production", DevOpsAgent.Core.Shell.ShellCommand.Of("test", "-s", brokenBackup));
+        var backups = await _cli.RunAsync("backups", "production");
+        Assert.Contains(Path.GetFileName(brokenBackup), backups.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public static class DeployCommand
         var lockWait = new Option<int>("--lock-wait") { Description = "Seconds to wait for another deploy's lock on the server (default: refuse at once)." };
         var command = new Command("deploy", "Deploy the stack to an environment: fetch, build, migrate, up, verify health, record; roll back automatically on failure.")
         {
-            environment, gitRef, task, dryRun, qaApprovedBy, overridePreflight, lockWait,
+            environment, gitRef, task, dryRun, qaApprovedBy, overridePreflight, lockWait, LockCommand.StaleAfter,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -37,6 +37,7 @@ public static class DeployCommand
                 DryRun = parseResult.GetValue(dryRun),
                 QaApprovedBy = parseResult.GetValue(qaApprovedBy),
                 LockWait = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(lockWait))),
+                LockStaleAfter = parseResult.GetValue(LockCommand.StaleAfter),
                 OverridePreflight = parseResult.GetValue(overridePreflight) is { } reason && reason.Trim().Length == 0
                     ? throw new DevOpsAgentException("--override-preflight needs a reason", ExitCodes.Usage)
                     : parseResult.GetValue(overridePreflight),

@@ -8,7 +8,7 @@ namespace DevOpsAgent.Cli.Commands;
 /// <summary><c>lock status &lt;env&gt;</c> and <c>lock release &lt;env&gt; [--force]</c>: the deploy lock on an environment's server.</summary>
 public static class LockCommand
 {
-    private static readonly Option<TimeSpan> StaleAfter = new("--stale-after")
+    public static readonly Option<TimeSpan> StaleAfter = new("--stale-after")
     {
         Description = "A lock without a heartbeat for this long belongs to a dead deploy (e.g. 00:01:00).",
         DefaultValueFactory = _ => DeployLock.DefaultStaleAfter,

@@ -14,7 +14,7 @@ public static class RollbackCommand
         var list = new Option<bool>("--list") { Description = "List the releases the server can go back to, and do nothing." };
         var command = new Command("rollback", "Go back to an earlier release: database downgraded to its revision, its kept images, health verified.")
         {
-            environment, to, task, list,
+            environment, to, task, list, LockCommand.StaleAfter,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -43,7 +43,7 @@ public static class RollbackCommand
 
             var observer = new ConsoleDeployObserver(console, parseResult.GetValue(CliApp.Verbose), json);
             var result = await new RollbackOperation(services.Config, runner, services.History(), observer, TimeProvider.System)
-                .RollbackAsync(target, parseResult.GetValue(to), AgentServices.Actor(), parseResult.GetValue(task), cancellationToken);
+                .RollbackAsync(target, parseResult.GetValue(to), AgentServices.Actor(), parseResult.GetValue(task), parseResult.GetValue(LockCommand.StaleAfter), cancellationToken);
             DeployCommand.WriteResult(console, json, result, target.Name);
             return result.ExitCode;
         });

@@ -17,6 +17,9 @@ public sealed record DeployRequest(EnvironmentConfig Environment, GitRef Ref, st
     /// <summary>How long to wait for another deploy's lock before giving up.</summary>
     public TimeSpan LockWait { get; init; }
 
+    /// <summary>A lock without a heartbeat for this long belongs to a dead deploy and is taken over.</summary>
+    public TimeSpan LockStaleAfter { get; init; } = Locks.DeployLock.DefaultStaleAfter;
+
     /// <summary>Plan only: commands are recorded, not run; health runs one pass and nothing is waited for.</summary>
     public bool DryRun { get; init; }
 }

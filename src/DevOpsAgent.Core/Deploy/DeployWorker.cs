@@ -84,7 +84,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
             Target = request.Ref.Name,
             StartedAt = state.Record.StartedAt,
         };
-        var lease = await DeployLock.AcquireAsync(runner, request.Environment.Path, info, request.LockWait, DeployLock.DefaultStaleAfter, ct);
+        var lease = await DeployLock.AcquireAsync(runner, request.Environment.Path, info, request.LockWait, request.LockStaleAfter, ct);
         if (lease.Abandoned is { Info: { } abandoned } status)
         {
             state.Interrupted = abandoned;

@@ -3,6 +3,7 @@ using DevOpsAgent.Core.Configuration;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Health;
+using DevOpsAgent.Core.Locks;
 
 namespace DevOpsAgent.Core.Deploy;
 
@@ -44,15 +45,27 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
         };
     }
 
-    public async Task<DeployResult> RollbackAsync(EnvironmentConfig environment, string? to, string startedBy, string? taskId, CancellationToken cancellationToken)
+    public async Task<DeployResult> RollbackAsync(
+        EnvironmentConfig environment, string? to, string startedBy, string? taskId, TimeSpan lockStaleAfter, CancellationToken cancellationToken)
     {
         var steps = new DeploySteps(runner, observer, time);
+        var id = $"{time.GetUtcNow():yyyyMMddHHmmss}-{environment.Name}-rollback-{Guid.NewGuid().ToString("N")[..6]}";
+        await using var lease = await steps.RunAsync("lock", () => DeployLock.AcquireAsync(runner, environment.Path,
+            new LockInfo { DeployId = id, Environment = environment.Name, Holder = startedBy, TaskId = taskId, Target = $"rollback {to ?? "previous"}", StartedAt = time.GetUtcNow() },
+            TimeSpan.Zero, lockStaleAfter, cancellationToken), cancellationToken);
+        steps.StepStarting = lease.UpdateStepAsync;
+        if (lease.Abandoned is { } abandoned)
+        {
+            observer.CheckReported(new CheckResult("interrupted deploy", false, abandoned.DescribeInterruption()) { Blocking = false });
+        }
+
         var compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken), cancellationToken);
         var (current, candidates) = await CandidatesAsync(runner, environment, cancellationToken);
-        var target = Choose(candidates, to, environment.Name);
+        // After an interrupted deploy the known release to return to is the one the server last recorded.
+        var target = lease.Abandoned is not null && to is null && current is not null ? current : Choose(candidates, to, environment.Name);
         var record = new DeployRecord
         {
-            Id = $"{time.GetUtcNow():yyyyMMddHHmmss}-{environment.Name}-rollback-{Guid.NewGuid().ToString("N")[..6]}",
+            Id = id,
             Action = "rollback",
             Environment = environment.Name,
             Ref = target.Ref,

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace DevOpsAgent.IntegrationTests;
+
+/// <summary>An agent killed mid-deploy (kill -9): the next command sees what was left half-done and recovers.</summary>
+public sealed class CrashRecoveryTests : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("devops-agent-crash-").FullName;
+    private readonly AgentCli _cli;
+
+    public CrashRecoveryTests() => _cli = new AgentCli(Path.Combine(_scratch, "history.db"));
+
+    [Fact]
+    public async Task A_deploy_killed_half_way_is_reported_and_the_next_deploy_brings_the_server_to_a_known_release()
+    {
+        await TestBed.Current.ResetAsync("staging", "shop-staging", new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+        var first = await _cli.RunAsync("deploy", "staging", "--ref", "v1.0.0");
+        Assert.True(first.ExitCode == 0, first.Out + first.Error);
+
+        await KillDeployAfterAsync("ok   migrations plan", "deploy", "staging", "--ref", "v1.1.0");
+        await Task.Delay(TimeSpan.FromSeconds(6));
+
+        var status = await _cli.RunAsync("lock", "status", "staging", "--stale-after", "00:00:05");
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("was interrupted at step", status.Out, StringComparison.Ordinal);
+        Assert.Contains("last known good release", status.Out, StringComparison.Ordinal);
+
+        var recovery = await _cli.RunAsync("deploy", "staging", "--ref", "v1.1.0", "--stale-after", "00:00:05");
+
+        Assert.True(recovery.ExitCode == 0, recovery.Out + recovery.Error);
+        Assert.Contains("warn interrupted deploy: deploy ", recovery.Out, StringComparison.Ordinal);
+        Assert.Equal(("1.1.0", "0002"), (await ServerData.ServedVersionAsync("staging"), await ServerData.RevisionAsync("staging")));
+        var free = await _cli.RunAsync("lock", "status", "staging");
+        Assert.Contains("free", free.Out, StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs devops-agent as its own process and kills it (SIGKILL) once it prints <paramref name="marker"/>.</summary>
+    private async Task KillDeployAfterAsync(string marker, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "devops-agent.dll"), .. args,
+                     "--config", AgentCli.ExampleConfig, "--history", Path.Combine(_scratch, "history.db")])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.Contains(marker, StringComparison.Ordinal))
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(timeout.Token);
+                return;
+            }
+        }
+
+        Assert.Fail($"the deploy ended before printing '{marker}': {await process.StandardError.ReadToEndAsync(timeout.Token)}");
+    }
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+}
