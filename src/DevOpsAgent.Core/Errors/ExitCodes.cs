@@ -29,6 +29,12 @@ public static class ExitCodes
     /// <summary>A quality check (check, env check) ran and found errors; the findings say which.</summary>
     public const int CheckFailed = 8;
 
+    /// <summary>An Orchestrator message was refused: for another agent, not understood, or its task not assigned to this agent.</summary>
+    public const int Refused = 9;
+
+    /// <summary>An EXECUTE failed and the previous release was restored; the report says why.</summary>
+    public const int RolledBack = 10;
+
     /// <summary>The operation was cancelled (Ctrl+C) or timed out.</summary>
     public const int Cancelled = 130;
 }
