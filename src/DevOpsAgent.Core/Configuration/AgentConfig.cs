@@ -14,6 +14,9 @@ public sealed partial record AgentConfig
 
     public required IReadOnlyDictionary<string, EnvironmentConfig> Environments { get; init; }
 
+    /// <summary>The optional <c>orchestrator:</c> section (project state, reports); null when absent.</summary>
+    public OrchestratorConfig? Orchestrator { get; init; }
+
     public EnvironmentConfig Environment(string name) =>
         Environments.TryGetValue(name, out var environment)
             ? environment
@@ -30,7 +33,7 @@ public sealed partial record AgentConfig
             throw new ConfigurationException(source, reader.Problems);
         }
 
-        reader.AllowOnly(mapping, "project", "repository", "compose_files", "environments");
+        reader.AllowOnly(mapping, "project", "repository", "compose_files", "environments", "orchestrator");
         var project = reader.RequiredString(mapping, "project");
         if (project.Length > 0 && !ProjectName().IsMatch(project))
         {
@@ -63,6 +66,7 @@ public sealed partial record AgentConfig
             Repository = reader.RequiredString(mapping, "repository"),
             ComposeFiles = composeFiles,
             Environments = environments,
+            Orchestrator = OrchestratorConfig.Read(reader, reader.Mapping(mapping["orchestrator"])),
         };
         return reader.Problems.Count > 0 ? throw new ConfigurationException(source, reader.Problems) : config;
     }

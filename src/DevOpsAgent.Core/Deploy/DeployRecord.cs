@@ -7,6 +7,9 @@ public enum DeployOutcome
     Failed,
     RolledBack,
     Planned,
+
+    /// <summary>An EXECUTE refused before anything ran (Layer 2: the task was missing or not assigned).</summary>
+    Refused,
 }
 
 public enum StepOutcome
