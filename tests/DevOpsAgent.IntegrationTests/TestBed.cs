@@ -1,3 +1,5 @@
+using DevOpsAgent.Core.Execution;
+using DevOpsAgent.Core.Shell;
 using DevOpsAgent.Core.Ssh;
 using DevOpsAgent.Infrastructure.Ssh;
 
@@ -53,6 +55,37 @@ public sealed class TestBed
 
     public Task<SshCommandRunner> ConnectAsync(string server, CancellationToken cancellationToken) =>
         SshCommandRunner.ConnectAsync(Target(server), cancellationToken);
+
+    /// <summary>
+    /// Puts a server back to "never deployed": removes the compose project's containers, volumes and networks
+    /// and everything in the app folder except the operator's .env.
+    /// </summary>
+    public async Task ResetAsync(string server, string composeProject, CancellationToken cancellationToken)
+    {
+        await using var ssh = await ConnectAsync(server, cancellationToken);
+        var label = ShellQuoting.Quote($"label=com.docker.compose.project={composeProject}");
+        var script = $"docker ps -aq --filter {label} | xargs -r docker rm -f >/dev/null; "
+            + $"docker volume ls -q --filter {label} | xargs -r docker volume rm >/dev/null; "
+            + $"docker network ls -q --filter {label} | xargs -r docker network rm >/dev/null; "
+            + $"find {ShellQuoting.Quote(AppPath)} -mindepth 1 -maxdepth 1 ! -name .env -exec rm -rf {{}} +";
+        (await ssh.RunAsync(ShellCommand.Raw(script), cancellationToken)).EnsureSuccess(ssh.Target);
+    }
+
+    /// <summary>Runs git as root against the origin (tests add branches and commits there).</summary>
+    public static string Git(string workingDirectory, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])["-c", "user.name=Integration Test", "-c", "user.email=it@example.com", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed: {error}");
+    }
 
     private static TestBed Load()
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DevOpsAgent.Cli.Output;
 using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Git;
 using DevOpsAgent.Infrastructure.History;
@@ -15,9 +16,14 @@ public static class DeployCommand
         var gitRef = new Option<string?>("--ref") { Description = "Branch, tag or commit to deploy (default: the environment's branch or tag)." };
         var task = new Option<string?>("--task") { Description = "The Orchestrator's task id (e.g. TASK-045), recorded in history." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the exact commands the deploy would run, without connecting." };
-        var command = new Command("deploy", "Deploy the stack to an environment: fetch, build, up, verify health, record.")
+        var qaApprovedBy = new Option<string?>("--qa-approved-by") { Description = "Who approved this release in QA (production pre-flight); recorded in history." };
+        var overridePreflight = new Option<string?>("--override-preflight")
         {
-            environment, gitRef, task, dryRun,
+            Description = "Deploy although pre-flight items failed; the reason is required and recorded.",
+        };
+        var command = new Command("deploy", "Deploy the stack to an environment: fetch, build, migrate, up, verify health, record; roll back automatically on failure.")
+        {
+            environment, gitRef, task, dryRun, qaApprovedBy, overridePreflight,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -28,13 +34,18 @@ public static class DeployCommand
             {
                 TaskId = parseResult.GetValue(task),
                 DryRun = parseResult.GetValue(dryRun),
+                QaApprovedBy = parseResult.GetValue(qaApprovedBy),
+                OverridePreflight = parseResult.GetValue(overridePreflight) is { } reason && reason.Trim().Length == 0
+                    ? throw new DevOpsAgentException("--override-preflight needs a reason", ExitCodes.Usage)
+                    : parseResult.GetValue(overridePreflight),
             };
             var json = parseResult.GetValue(CommonOptions.Json);
             var observer = new ConsoleDeployObserver(console, parseResult.GetValue(CliApp.Verbose), silent: json || request.DryRun);
 
             if (request.DryRun)
             {
-                var recorder = new RecordingCommandRunner($"{target.User}@{target.Server}:{target.Port} (dry run)").Answer("docker compose version", standardOutput: "v2\n");
+                var recorder = new RecordingCommandRunner($"{target.User}@{target.Server}:{target.Port} (dry run)").Answer("docker compose version", standardOutput: "v2\n")
+                    .Answer("alembic heads", standardOutput: "<head>\n");
                 var plan = await new DeployWorker(config, recorder, NoHistory.Instance, observer, TimeProvider.System).DeployAsync(request, cancellationToken);
                 WritePlan(console, json, recorder);
                 return plan.ExitCode;
@@ -67,11 +78,16 @@ public static class DeployCommand
             return;
         }
 
-        console.Error.WriteLine($"error: deploy of {record.Ref} to {environment} FAILED after {took}: {record.Error}");
-        if (result.Health is not null && record.Commit is not null)
+        var what = record.Outcome switch
         {
-            console.Error.WriteLine($"The server now runs {record.Version} and it is not healthy; the previous release was "
-                + $"{(record.PreviousCommit is { } previous ? DeployWorker.ShortCommit(previous) : "none (first deploy)")}. "
+            DeployOutcome.RolledBack => "FAILED and was ROLLED BACK",
+            DeployOutcome.Refused => "was REFUSED",
+            _ => "FAILED",
+        };
+        console.Error.WriteLine($"error: deploy of {record.Ref} to {environment} {what} after {took}: {record.Error}");
+        if (record.Outcome == DeployOutcome.Failed && result.ExitCode != ExitCodes.RollbackFailed && result.Health is not null && record.PreviousCommit is null)
+        {
+            console.Error.WriteLine($"The server now runs {record.Version} and it is not healthy (first deploy: nothing to roll back to). "
                 + $"See `devops-agent logs {environment}` and `devops-agent status {environment}`.");
         }
     }

@@ -12,6 +12,9 @@ public sealed record ComposeCommands(ComposeFlavor Flavor, string AppPath, strin
 
     public ShellCommand Up() => Compose("up", "-d", "--remove-orphans");
 
+    /// <summary>Starts (or keeps) only these services, without their dependencies.</summary>
+    public ShellCommand UpServices(params string[] services) => Compose(["up", "-d", "--no-deps", .. services]);
+
     /// <summary>Names of the services the compose files define, one per line.</summary>
     public ShellCommand Services() => Compose("config", "--services");
 

@@ -6,8 +6,10 @@ namespace DevOpsAgent.Core.Compose;
 public static partial class ServiceName
 {
     /// <summary>Accepts compose's service-name syntax only, so a name taken from input can never become shell.</summary>
+    public static bool IsValid(string name) => Pattern().IsMatch(name);
+
     public static string Validate(string name) =>
-        Pattern().IsMatch(name) ? name : throw new InvalidInputException($"Invalid service name '{name}': use letters, digits, '.', '_' or '-'.");
+        IsValid(name) ? name : throw new InvalidInputException($"Invalid service name '{name}': use letters, digits, '.', '_' or '-'.");
 
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$")]
     private static partial Regex Pattern();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DevOpsAgent.Core.Migrations;
 
 namespace DevOpsAgent.Core.Configuration;
 
@@ -13,6 +14,9 @@ public sealed partial record AgentConfig
     public required IReadOnlyList<string> ComposeFiles { get; init; }
 
     public required IReadOnlyDictionary<string, EnvironmentConfig> Environments { get; init; }
+
+    /// <summary>How alembic runs; null when the project has no migrations.</summary>
+    public MigrationsConfig? Migrations { get; init; }
 
     /// <summary>The optional <c>orchestrator:</c> section (project state, reports); null when absent.</summary>
     public OrchestratorConfig? Orchestrator { get; init; }
@@ -33,7 +37,7 @@ public sealed partial record AgentConfig
             throw new ConfigurationException(source, reader.Problems);
         }
 
-        reader.AllowOnly(mapping, "project", "repository", "compose_files", "environments", "orchestrator");
+        reader.AllowOnly(mapping, "project", "repository", "compose_files", "migrations", "environments", "orchestrator");
         var project = reader.RequiredString(mapping, "project");
         if (project.Length > 0 && !ProjectName().IsMatch(project))
         {
@@ -66,8 +70,14 @@ public sealed partial record AgentConfig
             Repository = reader.RequiredString(mapping, "repository"),
             ComposeFiles = composeFiles,
             Environments = environments,
+            Migrations = MigrationsConfig.Read(reader, reader.Mapping(mapping["migrations"])),
             Orchestrator = OrchestratorConfig.Read(reader, reader.Mapping(mapping["orchestrator"])),
         };
+        foreach (var target in environments.Values.Where(e => e.PreflightTestedOn is not null && !environments.ContainsKey(e.PreflightTestedOn)))
+        {
+            reader.Problem($"environments/{target.Name}/preflight/tested_on", $"no such environment '{target.PreflightTestedOn}'");
+        }
+
         return reader.Problems.Count > 0 ? throw new ConfigurationException(source, reader.Problems) : config;
     }
 

@@ -32,12 +32,27 @@ public sealed record EnvironmentConfig
 
     public HealthConfig Health { get; init; } = new();
 
+    /// <summary>
+    /// The environment whose history must show a release healthy before this one takes it (production's
+    /// pre-flight); null means no pre-flight.
+    /// </summary>
+    public string? PreflightTestedOn { get; init; }
+
+    /// <summary>How many releases' images stay tagged on the server for rollbacks without a rebuild.</summary>
+    public int KeepReleases { get; init; } = 5;
+
     public bool IsLocal => Server == LocalServer;
 
     internal static EnvironmentConfig Read(ConfigReader reader, string project, IReadOnlyList<string> composeFiles, string name, ConfigMapping mapping)
     {
         reader.AllowOnly(mapping, "server", "port", "user", "path", "identity_file", "known_hosts", "branch", "tag",
-            "compose_project", "compose_files", "health");
+            "compose_project", "compose_files", "health", "preflight", "keep_releases");
+        var preflight = reader.Mapping(mapping["preflight"]);
+        if (preflight is not null)
+        {
+            reader.AllowOnly(preflight, "tested_on");
+        }
+
         var branch = reader.String(mapping, "branch");
         var tag = reader.String(mapping, "tag");
         if (branch is not null && tag is not null)
@@ -76,6 +91,8 @@ public sealed record EnvironmentConfig
             ComposeProject = reader.String(mapping, "compose_project") ?? $"{project}-{name}",
             ComposeFiles = files.Count > 0 ? files : composeFiles,
             Health = HealthConfig.Read(reader, reader.Mapping(mapping["health"])),
+            PreflightTestedOn = preflight is null ? null : reader.RequiredString(preflight, "tested_on"),
+            KeepReleases = reader.Integer(mapping, "keep_releases", 5, 1, 100),
         };
     }
 

@@ -56,5 +56,25 @@ public sealed record DeployRecord
     /// <summary>Why the deploy failed, in one line; never a secret.</summary>
     public string? Error { get; init; }
 
+    /// <summary>The alembic revision before the deploy (null: none, or no migrations configured).</summary>
+    public string? RevisionBefore { get; init; }
+
+    /// <summary>The alembic revision the deploy left the database at.</summary>
+    public string? RevisionAfter { get; init; }
+
+    /// <summary>What the migration plan said: pending revisions, missing downgrades.</summary>
+    public string? Migrations { get; init; }
+
+    /// <summary>The database backup taken before production migrations, on the server.</summary>
+    public string? Backup { get; init; }
+
+    /// <summary>The production pre-flight checklist, item by item.</summary>
+    public IReadOnlyList<PreflightItem> Preflight { get; init; } = [];
+
+    /// <summary>Why a failed pre-flight was overridden, when it was.</summary>
+    public string? PreflightOverride { get; init; }
+
+    public string? QaApprovedBy { get; init; }
+
     public TimeSpan? Duration => FinishedAt - StartedAt;
 }

@@ -8,6 +8,12 @@ public sealed record DeployRequest(EnvironmentConfig Environment, GitRef Ref, st
 {
     public string? TaskId { get; init; }
 
+    /// <summary>Who approved the release in QA (production pre-flight).</summary>
+    public string? QaApprovedBy { get; init; }
+
+    /// <summary>Deploy even though pre-flight items failed; the reason is recorded.</summary>
+    public string? OverridePreflight { get; init; }
+
     /// <summary>Plan only: commands are recorded, not run; health runs one pass and nothing is waited for.</summary>
     public bool DryRun { get; init; }
 }

@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using DevOpsAgent.Core.Compose;
 using DevOpsAgent.Core.Configuration;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Git;
 using DevOpsAgent.Core.Health;
+using DevOpsAgent.Core.Migrations;
 
 namespace DevOpsAgent.Core.Deploy;
 
@@ -12,173 +12,218 @@ namespace DevOpsAgent.Core.Deploy;
 public sealed record DeployResult(DeployRecord Record, HealthReport? Health, int ExitCode);
 
 /// <summary>
-/// The seed's deploy flow on one server: fetch → resolve the ref → remember the serving commit → checkout →
-/// build (before anything running is touched) → up → verify health → record. Each step is timed and recorded.
+/// The seed's deploy flow on one server, in two stages. Prepare touches nothing that runs: fetch, resolve the
+/// ref, keep the serving release's images, check out, build, plan the migrations, pre-flight. Switch changes
+/// what serves: migrate, up, verify health, record. A failure while switching rolls back to the previous
+/// release automatically, database included.
 /// </summary>
-public sealed class DeployWorker(AgentConfig config, ICommandRunner runner, IDeployHistory history, IDeployObserver observer, TimeProvider time)
+public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runner, IDeployHistory history, IDeployObserver observer, TimeProvider time)
 {
-    private readonly List<StepRecord> _steps = [];
-
     public async Task<DeployResult> DeployAsync(DeployRequest request, CancellationToken cancellationToken)
     {
-        var environment = request.Environment;
-        var git = new GitCommands(environment.Path);
-        var record = new DeployRecord
+        var steps = new DeploySteps(runner, observer, time);
+        var state = new DeployState(new DeployRecord
         {
-            Id = $"{time.GetUtcNow():yyyyMMddHHmmss}-{environment.Name}-{Guid.NewGuid().ToString("N")[..6]}",
-            Environment = environment.Name,
+            Id = $"{time.GetUtcNow():yyyyMMddHHmmss}-{request.Environment.Name}-{Guid.NewGuid().ToString("N")[..6]}",
+            Environment = request.Environment.Name,
             Ref = request.Ref.Name,
             StartedBy = request.StartedBy,
             TaskId = request.TaskId,
+            QaApprovedBy = request.QaApprovedBy,
             StartedAt = time.GetUtcNow(),
-        };
-        await history.SaveAsync(record, cancellationToken);
+        });
+        await history.SaveAsync(state.Record, cancellationToken);
 
-        HealthReport? health = null;
         var exitCode = ExitCodes.Success;
         try
         {
-            var compose = await StepAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken), cancellationToken);
-
-            await StepAsync("fetch", async () =>
-            {
-                await RunAsync(git.EnsureRepository(config.Repository), cancellationToken);
-                return await RunAsync(git.Fetch(), cancellationToken);
-            }, cancellationToken);
-
-            var (commit, previous) = await StepAsync("resolve", async () =>
-            {
-                var resolved = (await runner.RunAsync(git.Resolve(request.Ref), cancellationToken)).StandardOutput.Trim();
-                if (resolved.Length == 0 && !request.DryRun)
-                {
-                    throw new InvalidInputException($"'{request.Ref}' is neither a branch nor a tag nor a commit of {config.Repository}.");
-                }
-
-                var current = await runner.RunAsync(git.CurrentCommit(), cancellationToken);
-                var currentCommit = current.StandardOutput.Trim();
-                return (resolved.Length == 0 ? $"<commit of {request.Ref}>" : resolved, current.Succeeded && currentCommit.Length > 0 ? currentCommit : null);
-            }, cancellationToken);
-            record = record with { Commit = commit, PreviousCommit = previous };
-
-            var version = await StepAsync("checkout", async () =>
-            {
-                await RunAsync(git.Checkout(commit), cancellationToken);
-                var tag = await runner.RunAsync(git.DescribeTag(), cancellationToken);
-                return tag.Succeeded && tag.StandardOutput.Trim().Length > 0 ? tag.StandardOutput.Trim() : ShortCommit(commit);
-            }, cancellationToken);
-            record = record with { Version = version };
-
-            await StepAsync("build", async () =>
-            {
-                try
-                {
-                    return await RunAsync(compose.Build(), cancellationToken, streamOutput: true);
-                }
-                catch (CommandFailedException) when (previous is not null)
-                {
-                    // Nothing running was touched; put the working tree back so it matches what serves.
-                    await runner.RunAsync(git.Checkout(previous), cancellationToken);
-                    throw;
-                }
-            }, cancellationToken);
-
-            try
-            {
-                await StepAsync("up", () => RunAsync(compose.Up(), cancellationToken, streamOutput: true), cancellationToken);
-            }
-            catch (CommandFailedException)
-            {
-                // Compose refuses to finish `up` when a dependency turns unhealthy; one pass of the checks names
-                // which one and shows its logs.
-                health = await VerifyHealthAsync(compose, environment.Health, singlePass: true, record.StartedAt, cancellationToken);
-                if (!health.Healthy)
-                {
-                    throw new HealthCheckFailedException(health);
-                }
-
-                throw;
-            }
-
-            health = await StepAsync("health", async () =>
-            {
-                var report = await VerifyHealthAsync(compose, environment.Health, request.DryRun, record.StartedAt, cancellationToken);
-                return report.Healthy || request.DryRun ? report : throw new HealthCheckFailedException(report);
-            }, cancellationToken);
-
-            await StepAsync("record release", () => RunAsync(
-                new ServerRelease(environment.Name, request.Ref.Name, commit, version, time.GetUtcNow(), request.StartedBy, request.TaskId, record.Id).Write(environment.Path),
-                cancellationToken), cancellationToken);
-
-            record = record with { Outcome = request.DryRun ? DeployOutcome.Planned : DeployOutcome.Succeeded };
+            await PrepareAsync(request, steps, state, cancellationToken);
+            await SwitchAsync(request, steps, state, cancellationToken);
+            state.Record = state.Record with { Outcome = request.DryRun ? DeployOutcome.Planned : DeployOutcome.Succeeded };
         }
         catch (DevOpsAgentException error)
         {
-            health ??= (error as HealthCheckFailedException)?.Report;
-            exitCode = error.ExitCode;
-            record = record with { Outcome = DeployOutcome.Failed, Error = error.Message };
+            exitCode = await FailAsync(request, steps, state, error, cancellationToken);
         }
         catch (OperationCanceledException)
         {
             exitCode = ExitCodes.Cancelled;
-            record = record with { Outcome = DeployOutcome.Failed, Error = "cancelled" };
+            state.Record = state.Record with { Outcome = DeployOutcome.Failed, Error = "cancelled" };
         }
 
-        record = record with { FinishedAt = time.GetUtcNow(), Steps = [.. _steps], HealthSummary = health?.Summary ?? "" };
-        await history.SaveAsync(record, CancellationToken.None);
-
-        return new DeployResult(record, health, exitCode);
-    }
-
-    private async Task<HealthReport> VerifyHealthAsync(
-        ComposeCommands compose, HealthConfig health, bool singlePass, DateTimeOffset logsSince, CancellationToken cancellationToken)
-    {
-        var report = await new HealthVerifier(runner, compose, health, time).VerifyAsync(singlePass, cancellationToken, logsSince);
-        foreach (var check in report.Checks)
-        {
-            observer.CheckReported(check);
-        }
-
-        return report;
-    }
-
-    private async Task<CommandResult> RunAsync(Shell.ShellCommand command, CancellationToken cancellationToken, bool streamOutput = false) =>
-        (await runner.RunAsync(command, cancellationToken, streamOutput ? observer.Output : null)).EnsureSuccess(runner.Target);
-
-    private async Task<T> StepAsync<T>(string name, Func<Task<T>> action, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        observer.StepStarted(name);
-        var startedAt = time.GetUtcNow();
-        var stopwatch = Stopwatch.StartNew();
-        try
-        {
-            var result = await action();
-            Finish(new StepRecord(name, startedAt, stopwatch.Elapsed, StepOutcome.Succeeded, Describe(result)));
-            return result;
-        }
-        catch (DevOpsAgentException error)
-        {
-            Finish(new StepRecord(name, startedAt, stopwatch.Elapsed, StepOutcome.Failed, error.Message));
-            throw;
-        }
-    }
-
-    private void Finish(StepRecord step)
-    {
-        _steps.Add(step);
-        observer.StepFinished(step);
+        state.Record = state.Record with { FinishedAt = time.GetUtcNow(), Steps = [.. steps.Records], HealthSummary = state.Health?.Summary ?? "" };
+        await history.SaveAsync(state.Record, CancellationToken.None);
+        return new DeployResult(state.Record, state.Health, exitCode);
     }
 
     /// <summary>The first 12 characters of a full commit id; anything else unchanged.</summary>
     public static string ShortCommit(string commit) => commit.Length == 40 ? commit[..12] : commit;
 
-    private static string Describe(object? result) => result switch
+    private async Task PrepareAsync(DeployRequest request, DeploySteps steps, DeployState state, CancellationToken ct)
     {
-        ComposeCommands compose => compose.Flavor == ComposeFlavor.V2 ? "docker compose (v2)" : "docker-compose (v1)",
-        ValueTuple<string, string?> (var commit, var previous) => previous is null ? $"{commit} (first deploy)" : $"{commit} (was {previous})",
-        HealthReport report => $"{report.Checks.Count(c => c.Passed)}/{report.Checks.Count} checks passed"
-            + (report.Warnings.Any() ? $", warnings: {string.Join(", ", report.Warnings.Select(w => w.Name))}" : ""),
-        string text => text,
-        _ => "",
-    };
+        var environment = request.Environment;
+        var git = new GitCommands(environment.Path);
+        var compose = state.Compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, ct), ct);
+
+        await steps.RunAsync("fetch", async () =>
+        {
+            await steps.CommandAsync(git.EnsureRepository(config.Repository), ct);
+            return await steps.CommandAsync(git.Fetch(), ct);
+        }, ct);
+
+        var (commit, previous) = await steps.RunAsync("resolve", async () =>
+        {
+            var resolved = (await runner.RunAsync(git.Resolve(request.Ref), ct)).StandardOutput.Trim();
+            if (resolved.Length == 0 && !request.DryRun)
+            {
+                throw new InvalidInputException($"'{request.Ref}' is neither a branch nor a tag nor a commit of {config.Repository}.");
+            }
+
+            var current = (await runner.RunAsync(git.CurrentCommit(), ct)).StandardOutput.Trim();
+            return (resolved.Length == 0 ? $"<commit of {request.Ref}>" : resolved, current.Length > 0 ? current : null);
+        }, ct);
+        state.Record = state.Record with { Commit = commit, PreviousCommit = previous };
+        state.Serving = ServerRelease.Parse((await runner.RunAsync(ServerRelease.Read(environment.Path), ct)).StandardOutput);
+
+        if (previous is not null)
+        {
+            state.Repositories = await steps.RunAsync("keep serving release", async () =>
+            {
+                var images = ReleaseImages.Parse((await runner.RunAsync(ReleaseImages.Inspect(compose), ct)).StandardOutput, compose.ProjectName);
+                await steps.CommandAsync(ReleaseImages.Keep(images, previous), ct);
+                return images.Select(i => i.Repository).ToList();
+            }, ct);
+        }
+
+        var version = await steps.RunAsync("checkout", async () =>
+        {
+            state.CheckedOut = true;
+            await steps.CommandAsync(git.Checkout(commit), ct);
+            var tag = await runner.RunAsync(git.DescribeTag(), ct);
+            return tag.Succeeded && tag.StandardOutput.Trim().Length > 0 ? tag.StandardOutput.Trim() : ShortCommit(commit);
+        }, ct);
+        state.Record = state.Record with { Version = version };
+
+        await steps.RunAsync("build", () => steps.CommandAsync(compose.Build(), ct, streamOutput: true), ct);
+
+        if (config.Migrations is { } migrations)
+        {
+            var plan = state.Plan = await steps.RunAsync("migrations plan", async () =>
+            {
+                var coordinator = new MigrationCoordinator(runner, new AlembicCommands(compose, migrations), time);
+                var planned = await coordinator.PlanAsync(ct);
+                return planned.Heads.Count == 1 || request.DryRun
+                    ? planned
+                    : throw new DevOpsAgentException(
+                        $"refused: the release has {planned.Heads.Count} alembic heads ({string.Join(", ", planned.Heads)}); merge them into one first", ExitCodes.Refused);
+            }, ct);
+            state.Record = state.Record with { RevisionBefore = plan.Current, RevisionAfter = plan.Current, Migrations = plan.Summary };
+        }
+
+        if (environment.PreflightTestedOn is { } testedOn)
+        {
+            await PreflightAsync(request, steps, state, testedOn, ct);
+        }
+    }
+
+    private async Task PreflightAsync(DeployRequest request, DeploySteps steps, DeployState state, string testedOn, CancellationToken ct)
+    {
+        var items = PreflightChecklist.Evaluate(state.Record.Commit!, request.QaApprovedBy, testedOn,
+            await history.ListAsync(testedOn, 200, ct), state.Plan, state.Serving);
+        state.Record = state.Record with { Preflight = items, PreflightOverride = request.OverridePreflight };
+        await steps.RunAsync("pre-flight", () =>
+        {
+            foreach (var item in items)
+            {
+                observer.CheckReported(new CheckResult($"pre-flight: {item.Name}", item.Passed, item.Reason));
+            }
+
+            var failed = items.Where(i => !i.Passed).Select(i => i.Name).ToList();
+            if (failed.Count == 0)
+            {
+                return Task.FromResult("all items passed");
+            }
+
+            return request.OverridePreflight is { Length: > 0 } reason || request.DryRun
+                ? Task.FromResult($"OVERRIDDEN ({string.Join(", ", failed)}): {request.OverridePreflight}")
+                : throw new DevOpsAgentException($"refused by the pre-flight checklist: {string.Join("; ", items.Where(i => !i.Passed).Select(i => $"{i.Name}: {i.Reason}"))}", ExitCodes.Refused);
+        }, ct);
+    }
+
+    private async Task SwitchAsync(DeployRequest request, DeploySteps steps, DeployState state, CancellationToken ct)
+    {
+        var environment = request.Environment;
+        var compose = state.Compose!;
+        state.Switched = true;
+
+        if (state.Plan is { Pending.Count: > 0 } plan)
+        {
+            var reached = await steps.RunAsync("migrate", async () =>
+                await new MigrationCoordinator(runner, new AlembicCommands(compose, config.Migrations!), time).UpgradeAsync(plan, ct, observer.Output) ?? "base", ct);
+            state.Record = state.Record with { RevisionAfter = reached };
+        }
+
+        try
+        {
+            await steps.RunAsync("up", () => steps.CommandAsync(compose.Up(), ct, streamOutput: true), ct);
+        }
+        catch (CommandFailedException)
+        {
+            // Compose refuses to finish `up` when a dependency turns unhealthy; one pass of the checks names
+            // which one and shows its logs.
+            state.Health = await steps.VerifyHealthAsync(compose, environment.Health, singlePass: true, state.Record.StartedAt, ct);
+            if (!state.Health.Healthy)
+            {
+                throw new HealthCheckFailedException(state.Health);
+            }
+
+            throw;
+        }
+
+        state.Health = await steps.RunAsync("health", async () =>
+        {
+            var report = await steps.VerifyHealthAsync(compose, environment.Health, request.DryRun, state.Record.StartedAt, ct);
+            return report.Healthy || request.DryRun ? report : throw new HealthCheckFailedException(report);
+        }, ct);
+
+        await steps.RunAsync("record release", () => RecordReleaseAsync(request, steps, state, ct), ct);
+    }
+
+    private async Task<string> RecordReleaseAsync(DeployRequest request, DeploySteps steps, DeployState state, CancellationToken ct)
+    {
+        var environment = request.Environment;
+        var record = state.Record;
+        var release = new ServerRelease(environment.Name, record.Ref, record.Commit!, record.Version!, time.GetUtcNow(), record.StartedBy, record.TaskId, record.Id)
+        {
+            Revision = record.RevisionAfter,
+        };
+        await steps.CommandAsync(release.Write(environment.Path), ct);
+
+        var images = ReleaseImages.Parse((await runner.RunAsync(ReleaseImages.Inspect(state.Compose!), ct)).StandardOutput, state.Compose!.ProjectName);
+        await steps.CommandAsync(ReleaseImages.Keep(images, record.Commit!), ct);
+        var kept = ServerRelease.ParseLog((await runner.RunAsync(ServerRelease.ReadLog(environment.Path), ct)).StandardOutput)
+            .Select(r => r.Commit).Reverse().Distinct().Take(environment.KeepReleases).ToList();
+        await steps.CommandAsync(ReleaseImages.Prune(images.Select(i => i.Repository).Distinct(), kept), ct);
+        return $"{record.Version} serving; images kept for {kept.Count} release(s)";
+    }
+
+    /// <summary>Mutable state of one deploy, threaded through its stages.</summary>
+    private sealed class DeployState(DeployRecord record)
+    {
+        public DeployRecord Record { get; set; } = record;
+
+        public ComposeCommands? Compose { get; set; }
+
+        public ServerRelease? Serving { get; set; }
+
+        public IReadOnlyList<string> Repositories { get; set; } = [];
+
+        public MigrationPlan? Plan { get; set; }
+
+        public HealthReport? Health { get; set; }
+
+        public bool CheckedOut { get; set; }
+
+        public bool Switched { get; set; }
+    }
 }

@@ -13,6 +13,10 @@ public sealed record ServerRelease(
 {
     public const string Folder = ".devops-agent";
     public const string FileName = "release.json";
+    public const string LogName = "releases.jsonl";
+
+    /// <summary>The alembic revision the database was at when this release served; null without migrations.</summary>
+    public string? Revision { get; init; }
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -22,14 +26,26 @@ public sealed record ServerRelease(
 
     public static string PathIn(string appPath) => $"{appPath}/{Folder}/{FileName}";
 
-    /// <summary>Writes the record atomically (temp file, then rename) so a reader never sees half of it.</summary>
+    /// <summary>
+    /// Makes this the serving release: the record written atomically (temp file, then rename) so a reader never
+    /// sees half of it, and a line appended to the server's release log (the rollback candidates).
+    /// </summary>
     public ShellCommand Write(string appPath)
     {
         var file = PathIn(appPath);
+        var json = ShellQuoting.Quote(JsonSerializer.Serialize(this, Json));
         return ShellCommand.Of("mkdir", "-p", $"{appPath}/{Folder}")
-            .And(ShellCommand.Raw($"printf '%s\\n' {ShellQuoting.Quote(JsonSerializer.Serialize(this, Json))} > {ShellQuoting.Quote(file + ".tmp")}"))
-            .And(ShellCommand.Of("mv", "-f", file + ".tmp", file));
+            .And(ShellCommand.Raw($"printf '%s\\n' {json} > {ShellQuoting.Quote(file + ".tmp")}"))
+            .And(ShellCommand.Of("mv", "-f", file + ".tmp", file))
+            .And(ShellCommand.Raw($"printf '%s\\n' {json} >> {ShellQuoting.Quote($"{appPath}/{Folder}/{LogName}")}"));
     }
+
+    /// <summary>Prints the release log, oldest first (nothing when there is none).</summary>
+    public static ShellCommand ReadLog(string appPath) =>
+        ShellCommand.Of("cat", $"{appPath}/{Folder}/{LogName}").Or(ShellCommand.Raw("true"));
+
+    public static IReadOnlyList<ServerRelease> ParseLog(string output) =>
+        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Parse).OfType<ServerRelease>()];
 
     /// <summary>Prints the record, or nothing when the server was never deployed by the agent.</summary>
     public static ShellCommand Read(string appPath) =>

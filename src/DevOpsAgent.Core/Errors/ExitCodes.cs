@@ -29,11 +29,14 @@ public static class ExitCodes
     /// <summary>A quality check (check, env check) ran and found errors; the findings say which.</summary>
     public const int CheckFailed = 8;
 
-    /// <summary>An Orchestrator message was refused: for another agent, not understood, or its task not assigned to this agent.</summary>
+    /// <summary>Refused before anything changed: a pre-flight item failed, the migrations cannot be run safely, or an Orchestrator message was for another agent, not understood, or its task not assigned to this agent.</summary>
     public const int Refused = 9;
 
-    /// <summary>An EXECUTE failed and the previous release was restored; the report says why.</summary>
+    /// <summary>The deploy failed and the previous release was restored, healthy.</summary>
     public const int RolledBack = 10;
+
+    /// <summary>The deploy failed and so did the rollback: the message says what state the server is in.</summary>
+    public const int RollbackFailed = 11;
 
     /// <summary>The operation was cancelled (Ctrl+C) or timed out.</summary>
     public const int Cancelled = 130;

@@ -1,6 +1,9 @@
+using DevOpsAgent.Core.Compose;
 using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Migrations;
 using DevOpsAgent.Core.Requirements;
+using DevOpsAgent.Core.Status;
 
 namespace DevOpsAgent.Core.Protocol;
 
@@ -51,29 +54,88 @@ public sealed partial class Consultant
         });
     }
 
-    /// <summary>The seed's production checklist for a task's release: QA approved, staging tested, migrations tested, rollback plan.</summary>
+    /// <summary>
+    /// The production pre-flight for a task's release, as the deploy would evaluate it (QA from the project state,
+    /// staging from history, rollback from the production server's record). Migrations are judged from the staging run.
+    /// </summary>
     private async Task<Answer> PreflightAsync(string taskId, CancellationToken cancellationToken)
     {
         var task = context.LoadState()?.Find(taskId)
             ?? throw new RefusedException($"{taskId} is not in the project state{(context.StateSource is null ? " (none is configured)" : $" ({context.StateSource})")}.");
-        var production = context.Config.Environments.Keys.FirstOrDefault(ProtocolContext.IsProduction) ?? task.Environment ?? "production";
-        var release = task.Ref?.Name ?? (context.Config.Environments.TryGetValue(production, out var p) ? p.DefaultRef.Name : "?");
-        var qa = QaApproval.FromTask(task, context.StateSource);
-        var staging = (await context.History.ListAsync(null, 200, cancellationToken))
-            .FirstOrDefault(r => !ProtocolContext.IsProduction(r.Environment) && r.Outcome == DeployOutcome.Succeeded
-                && (r.Version == release || r.Ref == release || r.TaskId == task.Id));
-        var lastProduction = (await context.History.ListAsync(production, 50, cancellationToken)).FirstOrDefault(r => r.Outcome == DeployOutcome.Succeeded);
-
-        var items = new[]
+        var production = context.Config.Environments.Values.FirstOrDefault(e => ProtocolContext.IsProduction(e.Name))
+            ?? context.Config.Environments.Values.FirstOrDefault(e => e.PreflightTestedOn is not null)
+            ?? throw new RefusedException("No production environment is configured, so there is no pre-flight.");
+        var release = task.Ref?.Name ?? production.DefaultRef.Name;
+        var testedOn = production.PreflightTestedOn ?? context.Config.Environments.Keys.FirstOrDefault(n => !ProtocolContext.IsProduction(n)) ?? production.Name;
+        var testedHistory = await context.History.ListAsync(testedOn, 200, cancellationToken);
+        var stagingRun = testedHistory.FirstOrDefault(r => r.Outcome == DeployOutcome.Succeeded && (r.Version == release || r.Ref == release || r.TaskId == task.Id));
+        ServerRelease? serving = null;
+        try
         {
-            new { item = "QA approved", ok = qa.Approved, detail = qa.Approved ? $"approved{(qa.ApprovedBy is null ? "" : $" by {qa.ApprovedBy}")}" : qa.Source },
-            new { item = "Staging tested", ok = staging is not null, detail = staging is null ? $"no successful deploy of {release} to a staging environment in history" : $"{staging.Version} healthy on {staging.Environment}, {Answer.Ago(context.Time.GetUtcNow() - staging.StartedAt)}" },
-            new { item = "Migrations tested", ok = staging is not null, detail = staging is null ? "not yet: they run with the staging deploy" : $"ran with the staging deploy of {staging.Version}" },
-            new { item = "Rollback plan", ok = true, detail = lastProduction is null ? "first production deploy recorded here: rollback = `docker-compose down`" : $"git checkout {lastProduction.Version} + alembic downgrade" },
+            await using var runner = await context.ConnectAsync(production, cancellationToken);
+            serving = ServerRelease.Parse((await runner.RunAsync(ServerRelease.Read(production.Path), cancellationToken)).StandardOutput);
+        }
+        catch (DevOpsAgentException)
+        {
+            // An unreachable server leaves the rollback item failing, which is what the deploy would find too.
+        }
+
+        var items = PreflightChecklist.Evaluate(stagingRun?.Commit ?? release, QaApproval.FromTask(task, context.StateSource).ApprovedBy, testedOn, testedHistory, null, serving).ToList();
+        items[2] = stagingRun is null
+            ? new PreflightItem("migrations tested", false, $"{release} has not run on {testedOn} yet")
+            : new PreflightItem("migrations tested", true, $"ran on {testedOn} with {stagingRun.Version}: {stagingRun.Migrations ?? "no migrations configured"}");
+        var ready = items.All(i => i.Passed);
+        var text = $"Pre-flight for {task.Id} ({release} to {production.Name}): {(ready ? "READY" : "NOT READY")}\n"
+            + string.Join("\n", items.Select(i => $"  [{(i.Passed ? "x" : " ")}] {i.Name}: {i.Reason}"));
+        return new Answer("preflight", text, new { task = task.Id, release, environment = production.Name, ready, items });
+    }
+
+    /// <summary>Where the database is and what the code on the server would apply; never starts a stopped database.</summary>
+    private async Task<Answer> MigrationStatusAsync(string name, CancellationToken cancellationToken)
+    {
+        if (context.Config.Migrations is not { } migrations)
+        {
+            return new Answer("migration_status", "No migrations are configured (migrations: in devops-agent.yml).", new { environment = name, configured = false });
+        }
+
+        var environment = context.Config.Environment(name);
+        await using var runner = await context.ConnectAsync(environment, cancellationToken);
+        var status = await EnvironmentStatus.ReadAsync(runner, environment, cancellationToken);
+        if (status.Services.FirstOrDefault(s => s.Service == migrations.DatabaseService) is not { Ready: true })
+        {
+            return new Answer("migration_status", $"{name}: the database service {migrations.DatabaseService} is not running; migration status unknown.",
+                new { environment = name, configured = true, database_running = false });
+        }
+
+        var compose = await ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken);
+        var plan = await new MigrationCoordinator(runner, new AlembicCommands(compose, migrations), context.Time).PlanAsync(cancellationToken);
+        return new Answer("migration_status", $"{name}: {plan.Summary}", new
+        {
+            environment = name,
+            configured = true,
+            database_running = true,
+            current = plan.Current,
+            heads = plan.Heads,
+            pending = plan.Pending.Select(p => new { id = p.Id, message = p.Message, has_real_downgrade = p.HasRealDowngrade }),
+        });
+    }
+
+    /// <summary>The Database Agent's "migrations needed for TASK-045?": from the task's deploy, else from its environment now.</summary>
+    private async Task<Answer> MigrationsNeededAsync(string taskId, CancellationToken cancellationToken)
+    {
+        var deployed = (await context.History.ListAsync(null, 200, cancellationToken)).FirstOrDefault(r => r.TaskId == taskId && r.Migrations is not null);
+        if (deployed is not null)
+        {
+            return new Answer("migrations_needed", $"{taskId}: {deployed.Migrations} (planned when it was deployed to {deployed.Environment}, {Answer.Ago(context.Time.GetUtcNow() - deployed.StartedAt)})",
+                new { task = taskId, environment = deployed.Environment, migrations = deployed.Migrations, revision_before = deployed.RevisionBefore, revision_after = deployed.RevisionAfter });
+        }
+
+        var environment = context.LoadState()?.Find(taskId)?.Environment ?? context.Config.Environments.Keys.First();
+        var now = await MigrationStatusAsync(environment, cancellationToken);
+        return now with
+        {
+            Question = "migrations_needed",
+            Text = $"{taskId} has not been deployed yet. {now.Text} The release's own migrations are planned after its build, at deploy time, and reported then.",
         };
-        var ready = items.All(i => i.ok);
-        var text = $"Pre-flight for {task.Id} ({release} to {production}): {(ready ? "READY" : "NOT READY")}\n"
-            + string.Join("\n", items.Select(i => $"  [{(i.ok ? "x" : " ")}] {i.item}: {i.detail}"));
-        return new Answer("preflight", text, new { task = task.Id, release, environment = production, ready, items });
     }
 }

@@ -25,8 +25,8 @@ public sealed partial class Consultant(ProtocolContext context)
         DeployedWhereQuestion => DeployedWhereAsync(cancellationToken),
         PreflightQuestion q => PreflightAsync(q.TaskId, cancellationToken),
         LogsQuestion q => LogsAsync(q.Environment, q.Service, cancellationToken),
-        MigrationStatusQuestion or MigrationsNeededQuestion => throw new RefusedException(
-            "Migration status is not available in this build (it comes with the migration coordination); ask `check migrations` later."),
+        MigrationStatusQuestion q => MigrationStatusAsync(q.Environment, cancellationToken),
+        MigrationsNeededQuestion q => MigrationsNeededAsync(q.TaskId, cancellationToken),
         _ => throw new RefusedException($"Not a question DevOps Agent answers. Ask: {string.Join("; ", QuestionParser.Supported)}."),
     };
 

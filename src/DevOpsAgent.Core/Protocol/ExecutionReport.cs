@@ -16,8 +16,11 @@ public enum ReportOutcome
 /// <summary>What was deployed: the ref asked for, the release name, the commit, and the commit it replaced.</summary>
 public sealed record ReportRelease(string Ref, string? Version, string? Commit, string? PreviousCommit);
 
-/// <summary>The migration coordination: whether it was checked, what was pending, what was applied.</summary>
-public sealed record ReportMigrations(bool Checked, IReadOnlyList<string> Pending, IReadOnlyList<string> Applied, string Summary);
+/// <summary>The migration coordination (the seed's "Database Agent: migrations needed?"): revisions before and after, and the plan.</summary>
+public sealed record ReportMigrations(bool Checked, string? RevisionBefore, string? RevisionAfter, string Summary);
+
+/// <summary>One item of the production pre-flight checklist.</summary>
+public sealed record ReportPreflightItem(string Name, bool Passed, string Reason);
 
 /// <summary>One health check: passed, failed or warning.</summary>
 public sealed record ReportCheck(string Name, string Verdict, string Detail);
@@ -62,6 +65,8 @@ public sealed record ExecutionReport
     public ReportRelease? Release { get; init; }
 
     public ReportMigrations? Migrations { get; init; }
+
+    public IReadOnlyList<ReportPreflightItem> Preflight { get; init; } = [];
 
     public IReadOnlyList<ReportCheck> Health { get; init; } = [];
 

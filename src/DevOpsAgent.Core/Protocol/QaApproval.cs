@@ -1,8 +1,14 @@
 namespace DevOpsAgent.Core.Protocol;
 
-/// <summary>QA's verdict on a release as the production pre-flight needs it: approved or not, by whom, and where it was read.</summary>
-public sealed record QaApproval(bool Approved, string? ApprovedBy, string Source)
+/// <summary>
+/// QA's verdict on a task's release as the production pre-flight takes it (<see cref="Deploy.DeployRequest.QaApprovedBy"/>):
+/// who approved, or null when QA has not.
+/// </summary>
+public sealed record QaApproval(string? ApprovedBy, string Source)
 {
+    public bool Approved => ApprovedBy is not null;
+
     public static QaApproval FromTask(ProjectTask task, string? source) =>
-        new(task.Qa == QaStatus.Approved, task.QaBy, $"{task.Id} in {source ?? "the project state"} (qa_status: {ProjectState.SnakeCase(task.Qa.ToString())})");
+        new(task.Qa == QaStatus.Approved ? task.QaBy ?? $"QA (project state, {task.Id})" : null,
+            $"{task.Id} in {source ?? "the project state"} (qa_status: {ProjectState.SnakeCase(task.Qa.ToString())})");
 }

@@ -9,27 +9,40 @@ public static partial class MigrationCheck
     {
         foreach (var file in project.Files.Where(IsMigration))
         {
-            var lines = file.Content.Split('\n');
-            var start = Array.FindIndex(lines, line => Downgrade().IsMatch(line));
-            if (start < 0)
+            switch (DowngradeOf(file.Content))
             {
-                yield return new Finding("migration-no-downgrade", Severity.Error, file.Path, 0, "the migration has no downgrade()",
-                    "write downgrade() so that 'alembic downgrade -1' can roll the release back");
-                continue;
-            }
-
-            var indent = lines[start].Length - lines[start].TrimStart().Length;
-            var body = lines.Skip(start + 1)
-                .TakeWhile(line => line.Trim().Length == 0 || line.Length - line.TrimStart().Length > indent)
-                .Select(line => line.Split('#', 2)[0].Trim())
-                .Where(line => line.Length > 0)
-                .ToList();
-            if (body.All(line => line == "pass" || line == "..." || Docstring().IsMatch(line)))
-            {
-                yield return new Finding("migration-no-downgrade", Severity.Error, file.Path, start + 1, "downgrade() does nothing (only pass)",
-                    "undo upgrade() in downgrade() so that 'alembic downgrade -1' can roll the release back");
+                case (false, _):
+                    yield return new Finding("migration-no-downgrade", Severity.Error, file.Path, 0, "the migration has no downgrade()",
+                        "write downgrade() so that 'alembic downgrade -1' can roll the release back");
+                    break;
+                case (true, { } line):
+                    yield return new Finding("migration-no-downgrade", Severity.Error, file.Path, line, "downgrade() does nothing (only pass)",
+                        "undo upgrade() in downgrade() so that 'alembic downgrade -1' can roll the release back");
+                    break;
             }
         }
+    }
+
+    /// <summary>True when the migration's downgrade() exists and does something.</summary>
+    public static bool HasRealDowngrade(string migration) => DowngradeOf(migration) is (true, null);
+
+    /// <summary>Whether downgrade() exists, and the (1-based) line of one whose body does nothing.</summary>
+    private static (bool Exists, int? EmptyAtLine) DowngradeOf(string migration)
+    {
+        var lines = migration.Split('\n');
+        var start = Array.FindIndex(lines, line => Downgrade().IsMatch(line));
+        if (start < 0)
+        {
+            return (false, null);
+        }
+
+        var indent = lines[start].Length - lines[start].TrimStart().Length;
+        var body = lines.Skip(start + 1)
+            .TakeWhile(line => line.Trim().Length == 0 || line.Length - line.TrimStart().Length > indent)
+            .Select(line => line.Split('#', 2)[0].Trim())
+            .Where(line => line.Length > 0)
+            .ToList();
+        return body.All(line => line == "pass" || line == "..." || Docstring().IsMatch(line)) ? (true, start + 1) : (true, null);
     }
 
     private static bool IsMigration(ProjectFile file) =>

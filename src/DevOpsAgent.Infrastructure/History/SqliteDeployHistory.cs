@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using DevOpsAgent.Core.Deploy;
 using Microsoft.Data.Sqlite;
 
@@ -18,6 +19,10 @@ public sealed class SqliteDeployHistory : IDeployHistory
             name TEXT NOT NULL, started_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL,
             PRIMARY KEY (deploy_id, position));
         """;
+
+    /// <summary>Columns added after the first release of the schema, added to older databases on open.</summary>
+    private static readonly string[] AddedColumns =
+        ["revision_before TEXT", "revision_after TEXT", "migrations TEXT", "backup TEXT", "preflight TEXT", "preflight_override TEXT", "qa_approved_by TEXT"];
 
     private readonly string _connectionString;
 
@@ -53,9 +58,15 @@ public sealed class SqliteDeployHistory : IDeployHistory
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, """
-            INSERT OR REPLACE INTO deploys VALUES ($id, $environment, $ref, $commit, $previous, $version, $startedBy, $task,
-                $startedAt, $finishedAt, $outcome, $health, $error)
+            INSERT OR REPLACE INTO deploys (id, environment, ref, commit_id, previous_commit, version, started_by, task_id,
+                started_at, finished_at, outcome, health_summary, error, revision_before, revision_after, migrations, backup,
+                preflight, preflight_override, qa_approved_by)
+            VALUES ($id, $environment, $ref, $commit, $previous, $version, $startedBy, $task, $startedAt, $finishedAt, $outcome,
+                $health, $error, $revisionBefore, $revisionAfter, $migrations, $backup, $preflight, $override, $qa)
             """, cancellationToken,
+            ("$revisionBefore", record.RevisionBefore), ("$revisionAfter", record.RevisionAfter), ("$migrations", record.Migrations),
+            ("$backup", record.Backup), ("$preflight", JsonSerializer.Serialize(record.Preflight)), ("$override", record.PreflightOverride),
+            ("$qa", record.QaApprovedBy),
             ("$id", record.Id), ("$environment", record.Environment), ("$ref", record.Ref), ("$commit", record.Commit),
             ("$previous", record.PreviousCommit), ("$version", record.Version), ("$startedBy", record.StartedBy), ("$task", record.TaskId),
             ("$startedAt", Format(record.StartedAt)), ("$finishedAt", record.FinishedAt is { } f ? Format(f) : null),
@@ -80,7 +91,8 @@ public sealed class SqliteDeployHistory : IDeployHistory
         {
             command.CommandText = """
                 SELECT id, environment, ref, commit_id, previous_commit, version, started_by, task_id, started_at, finished_at,
-                       outcome, health_summary, error
+                       outcome, health_summary, error, revision_before, revision_after, migrations, backup, preflight,
+                       preflight_override, qa_approved_by
                 FROM deploys WHERE $environment IS NULL OR environment = $environment
                 ORDER BY started_at DESC, rowid DESC LIMIT $limit
                 """;
@@ -104,6 +116,13 @@ public sealed class SqliteDeployHistory : IDeployHistory
                     Outcome = Enum.Parse<DeployOutcome>(reader.GetString(10)),
                     HealthSummary = reader.GetString(11),
                     Error = Nullable(reader, 12),
+                    RevisionBefore = Nullable(reader, 13),
+                    RevisionAfter = Nullable(reader, 14),
+                    Migrations = Nullable(reader, 15),
+                    Backup = Nullable(reader, 16),
+                    Preflight = Nullable(reader, 17) is { } preflight ? JsonSerializer.Deserialize<List<PreflightItem>>(preflight) ?? [] : [],
+                    PreflightOverride = Nullable(reader, 18),
+                    QaApprovedBy = Nullable(reader, 19),
                 });
             }
         }
@@ -139,6 +158,22 @@ public sealed class SqliteDeployHistory : IDeployHistory
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;" + Schema;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        command.CommandText = "SELECT name FROM pragma_table_info('deploys')";
+        var existing = new HashSet<string>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                existing.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var column in AddedColumns.Where(c => !existing.Contains(c.Split(' ')[0])))
+        {
+            command.CommandText = $"ALTER TABLE deploys ADD COLUMN {column}";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         return connection;
     }
 

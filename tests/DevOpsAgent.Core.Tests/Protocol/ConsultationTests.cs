@@ -143,12 +143,12 @@ public sealed class ConsultationTests
         var answer = await AskAsync("preflight TASK-046", new RecordingCommandRunner());
 
         Assert.Equal("""
-            Pre-flight for TASK-046 (v1.1.0 to production): READY
+            Pre-flight for TASK-046 (v1.1.0 to production): NOT READY
               [x] QA approved: approved by QA Agent
-              [x] Staging tested: v1.1.0 healthy on staging, 5 hours ago
-              [x] Migrations tested: ran with the staging deploy of v1.1.0
-              [x] Rollback plan: first production deploy recorded here: rollback = `docker-compose down`
-            """, answer.Text);
+              [x] staging tested: 111111111111 deployed to staging at {at:yyyy-MM-dd HH:mm} UTC, healthy
+              [x] migrations tested: ran on staging with v1.1.0: no migrations configured
+              [ ] rollback plan: no previous release on the server to roll back to
+            """.Replace("{at:yyyy-MM-dd HH:mm}", _history.Saved[0].StartedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal), answer.Text);
     }
 
     [Fact]
@@ -156,6 +156,6 @@ public sealed class ConsultationTests
     {
         var answer = await AskAsync("preflight TASK-045", new RecordingCommandRunner());
 
-        Assert.StartsWith("Pre-flight for TASK-045 (staging to production): NOT READY\n  [ ] QA approved:", answer.Text, StringComparison.Ordinal);
+        Assert.StartsWith("Pre-flight for TASK-045 (staging to production): NOT READY\n  [ ] QA approved: no QA approval recorded", answer.Text, StringComparison.Ordinal);
     }
 }

@@ -58,21 +58,33 @@ public sealed class ExecutionWorkflowTests
 
         var report = await ExecuteAsync("DevOps Agent [EXECUTE TASK-046]: Deploy v1.1.0 to production", runner, state);
 
-        Assert.Equal(ReportOutcome.Refused, report.Outcome);
-        Assert.StartsWith("Pre-flight: QA has not approved TASK-046 (TASK-046 in project-state.yml (qa_status: pending))", report.Reason, StringComparison.Ordinal);
-        Assert.Empty(runner.Commands);
+        Assert.Equal((ReportOutcome.Refused, ExitCodes.Refused), (report.Outcome, report.ExitCode));
+        Assert.StartsWith("refused by the pre-flight checklist: QA approved: no QA approval recorded", report.Reason, StringComparison.Ordinal);
+        Assert.Contains(new ReportPreflightItem("QA approved", false, "no QA approval recorded (--qa-approved-by, or the task's QA status)"), report.Preflight);
+        Assert.DoesNotContain(runner.Commands, c => c.Text.Contains(" up -d", StringComparison.Ordinal));
+        AssertValidAgainstSchema(report);
     }
 
     [Fact]
     public async Task A_qa_approved_production_deploy_ships_the_tasks_tag_and_asks_for_monitoring()
     {
-        var runner = ProtocolFakes.HealthyServer(tag: "v1.1.0\n");
+        await _history.SaveAsync(new DeployRecord
+        {
+            Id = "staging-run", Environment = "staging", Ref = "v1.1.0", Commit = ProtocolFakes.Commit, Version = "v1.1.0", StartedBy = "ci",
+            StartedAt = DateTimeOffset.UtcNow.AddHours(-1), Outcome = DeployOutcome.Succeeded,
+        }, CancellationToken.None);
+        var serving = new ServerRelease("production", "v1.0.0", ProtocolFakes.Previous, "v1.0.0", DateTimeOffset.UtcNow.AddDays(-3), "ci", null, "x");
+        var runner = new Execution.RecordingCommandRunner().Answer("cat /var/www/shop/.devops-agent/release.json", standardOutput: System.Text.Json.JsonSerializer.Serialize(serving,
+            new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower })).AppendRulesFrom(ProtocolFakes.HealthyServer(tag: "v1.1.0\n"));
 
         var report = await ExecuteAsync("DevOps Agent [EXECUTE TASK-046]: Deploy feature to production", runner);
 
         Assert.Equal((ReportOutcome.Succeeded, "v1.1.0"), (report.Outcome, report.Release?.Version));
         Assert.Contains(runner.Commands, c => c.Text.Contains("refs/tags/v1.1.0", StringComparison.Ordinal));
         Assert.StartsWith("Monitor production", report.NextStep, StringComparison.Ordinal);
+        Assert.Equal(["QA approved", "staging tested", "migrations tested", "rollback plan"], report.Preflight.Select(i => i.Name));
+        Assert.All(report.Preflight, i => Assert.True(i.Passed, i.Reason));
+        Assert.Equal("approved by QA Agent", report.Preflight[0].Reason);
         AssertValidAgainstSchema(report);
     }
 

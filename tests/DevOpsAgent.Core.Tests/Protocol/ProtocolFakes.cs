@@ -34,7 +34,7 @@ public static class ProtocolFakes
         Environments = new Dictionary<string, EnvironmentConfig>
         {
             ["staging"] = Environment("staging", "staging"),
-            ["production"] = Environment("production", "v1.1.0"),
+            ["production"] = Environment("production", "v1.1.0") with { PreflightTestedOn = "staging" },
         },
     };
 

@@ -1,0 +1,33 @@
+using DevOpsAgent.Core.Compose;
+using DevOpsAgent.Core.Shell;
+
+namespace DevOpsAgent.Core.Migrations;
+
+/// <summary>
+/// alembic, run in one-off containers of the migrations service: from whatever image the service's tag points
+/// at (after a build: the new release's), while the running containers keep serving.
+/// </summary>
+public sealed record AlembicCommands(ComposeCommands Compose, MigrationsConfig Config)
+{
+    public ShellCommand Heads() => Alembic("heads");
+
+    public ShellCommand History() => Alembic("history");
+
+    /// <summary>The database's revision (nothing on stdout for an empty database).</summary>
+    public ShellCommand Current() => Alembic("current");
+
+    public ShellCommand Upgrade(string target = "head") => Alembic("upgrade", target);
+
+    /// <summary>Downgrades to an exact revision (or <c>base</c>), never blindly <c>-1</c>.</summary>
+    public ShellCommand Downgrade(string target) => Alembic("downgrade", target);
+
+    /// <summary>Starts the database alone (a no-op when it runs), so migrations have something to talk to.</summary>
+    public ShellCommand StartDatabase() => Compose.UpServices(Config.DatabaseService);
+
+    /// <summary>Every migration file of the checkout, each behind a <c>==&gt; path &lt;==</c> line.</summary>
+    public ShellCommand Sources() =>
+        ShellCommand.Raw($"for f in {ShellQuoting.Quote(Config.Versions)}/*.py; do [ -f \"$f\" ] || continue; printf '==> %s <==\\n' \"$f\"; cat \"$f\"; echo; done")
+            .InDirectory(Compose.AppPath);
+
+    private ShellCommand Alembic(params string[] arguments) => Compose.Run(Config.Service, ["alembic", .. arguments]);
+}

@@ -1,0 +1,96 @@
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Execution;
+using DevOpsAgent.Core.Health;
+using DevOpsAgent.Core.Quality;
+
+namespace DevOpsAgent.Core.Migrations;
+
+/// <summary>
+/// The Database Agent's part of a deploy, done by the agent itself: reads where the database is and what the
+/// new code brings, refuses what cannot be rolled back safely, upgrades, and downgrades to exact revisions.
+/// </summary>
+public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands alembic, TimeProvider time)
+{
+    private static readonly TimeSpan DatabaseStartTimeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>Starts the database service if it is not running and waits until it accepts connections.</summary>
+    public async Task EnsureDatabaseAsync(CancellationToken cancellationToken)
+    {
+        (await runner.RunAsync(alembic.StartDatabase(), cancellationToken)).EnsureSuccess(runner.Target);
+        var deadline = time.GetUtcNow() + DatabaseStartTimeout;
+        while (true)
+        {
+            var ready = await runner.RunAsync(HealthCommands.PgIsReady(alembic.Compose, alembic.Config.DatabaseService), cancellationToken);
+            if (ready.Succeeded)
+            {
+                return;
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                throw new CommandFailedException(ready, runner.Target);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+        }
+    }
+
+    /// <summary>The database's alembic revision; null for a database alembic never touched.</summary>
+    public async Task<string?> CurrentAsync(CancellationToken cancellationToken)
+    {
+        var ids = AlembicOutput.RevisionIds(await RunAsync(alembic.Current(), cancellationToken));
+        return ids.Count switch
+        {
+            0 => null,
+            1 => ids[0],
+            _ => throw new DevOpsAgentException($"the database has several alembic revisions ({string.Join(", ", ids)}); merge the heads first", ExitCodes.CommandFailed),
+        };
+    }
+
+    public async Task<MigrationPlan> PlanAsync(CancellationToken cancellationToken)
+    {
+        await EnsureDatabaseAsync(cancellationToken);
+        var current = await CurrentAsync(cancellationToken);
+        var heads = AlembicOutput.RevisionIds(await RunAsync(alembic.Heads(), cancellationToken));
+        if (heads.Count != 1)
+        {
+            return new MigrationPlan(current, heads, []);
+        }
+
+        var graph = AlembicOutput.History(await RunAsync(alembic.History(), cancellationToken));
+        var sources = AlembicOutput.Sources(await RunAsync(alembic.Sources(), cancellationToken));
+        var pending = AlembicOutput.Between(current, heads[0], graph)
+            .Select(r => new PendingMigration(r.Id, r.Message, sources.TryGetValue(r.Id, out var source) && MigrationCheck.HasRealDowngrade(source)));
+        return new MigrationPlan(current, heads, [.. pending]);
+    }
+
+    /// <summary>Upgrades to the plan's head and proves the database got there.</summary>
+    public async Task<string?> UpgradeAsync(MigrationPlan plan, CancellationToken cancellationToken, Action<string>? onOutput = null)
+    {
+        if (plan.Pending.Count == 0)
+        {
+            return plan.Current;
+        }
+
+        (await runner.RunAsync(alembic.Upgrade(), cancellationToken, onOutput)).EnsureSuccess(runner.Target);
+        return await VerifyAtAsync(plan.Head, cancellationToken);
+    }
+
+    /// <summary>Downgrades to exactly <paramref name="revision"/> (null: an empty schema) and proves it.</summary>
+    public async Task DowngradeAsync(string? revision, CancellationToken cancellationToken, Action<string>? onOutput = null)
+    {
+        (await runner.RunAsync(alembic.Downgrade(revision ?? "base"), cancellationToken, onOutput)).EnsureSuccess(runner.Target);
+        await VerifyAtAsync(revision, cancellationToken);
+    }
+
+    private async Task<string?> VerifyAtAsync(string? expected, CancellationToken cancellationToken)
+    {
+        var actual = await CurrentAsync(cancellationToken);
+        return actual == expected
+            ? actual
+            : throw new DevOpsAgentException($"alembic finished but the database is at {actual ?? "base"}, not {expected ?? "base"}", ExitCodes.CommandFailed);
+    }
+
+    private async Task<string> RunAsync(Shell.ShellCommand command, CancellationToken cancellationToken) =>
+        (await runner.RunAsync(command, cancellationToken)).EnsureSuccess(runner.Target).StandardOutput;
+}
