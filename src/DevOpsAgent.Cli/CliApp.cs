@@ -28,6 +28,9 @@ public static class CliApp
         root.Subcommands.Add(LogsCommand.Create(console));
         root.Subcommands.Add(Commands.EnvCommands.Create(console));
         root.Subcommands.Add(Commands.CheckCommand.Create(console));
+        root.Subcommands.Add(MessageCommands.Execute(console));
+        root.Subcommands.Add(MessageCommands.Consult(console));
+        MessageCommands.AttachBareMessage(root, console);
         return root;
     }
 
