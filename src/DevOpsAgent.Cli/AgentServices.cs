@@ -26,16 +26,22 @@ public sealed class AgentServices(ParseResult parseResult)
             return new LocalCommandRunner();
         }
 
-        return await SshCommandRunner.ConnectAsync(new SshTarget
-        {
-            Host = environment.Server,
-            Port = environment.Port,
-            User = environment.User,
-            IdentityFile = environment.IdentityFile,
-            KnownHostsFile = environment.KnownHostsFile,
-            AcceptNewHostKey = parseResult.GetValue(CommonOptions.AcceptNewHostKey),
-        }, cancellationToken);
+        return await SshCommandRunner.ConnectAsync(Target(environment), cancellationToken);
     }
+
+    /// <summary>The environment's secret files (.env): over SFTP on the same terms as <see cref="ConnectAsync"/>, or local.</summary>
+    public async Task<ISecretFileStore> OpenSecretFilesAsync(EnvironmentConfig environment, CancellationToken cancellationToken) =>
+        environment.IsLocal ? new LocalSecretFileStore() : await SftpSecretFileStore.ConnectAsync(Target(environment), cancellationToken);
+
+    private SshTarget Target(EnvironmentConfig environment) => new()
+    {
+        Host = environment.Server,
+        Port = environment.Port,
+        User = environment.User,
+        IdentityFile = environment.IdentityFile,
+        KnownHostsFile = environment.KnownHostsFile,
+        AcceptNewHostKey = parseResult.GetValue(CommonOptions.AcceptNewHostKey),
+    };
 
     /// <summary>Who started an operation, for history: $DEVOPS_AGENT_ACTOR, else user@host.</summary>
     public static string Actor() =>

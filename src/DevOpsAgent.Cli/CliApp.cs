@@ -26,8 +26,11 @@ public static class CliApp
         root.Subcommands.Add(StatusCommand.Create(console));
         root.Subcommands.Add(HistoryCommand.Create(console));
         root.Subcommands.Add(LogsCommand.Create(console));
+        root.Subcommands.Add(RollbackCommand.Create(console));
+        root.Subcommands.Add(MigrationsCommand.Create(console));
         root.Subcommands.Add(Commands.EnvCommands.Create(console));
         root.Subcommands.Add(Commands.CheckCommand.Create(console));
+        root.Subcommands.Add(InitCommand.Create(console));
         root.Subcommands.Add(MessageCommands.Execute(console));
         root.Subcommands.Add(MessageCommands.Consult(console));
         MessageCommands.AttachBareMessage(root, console);

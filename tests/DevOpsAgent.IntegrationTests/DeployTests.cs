@@ -47,11 +47,14 @@ public sealed class DeployTests : IDisposable
             Assert.Equal(2, deploys.Count);
             Assert.Equal(newCommit, deploys[0].GetProperty("commit").GetString());
             Assert.Equal("TASK-045", deploys[1].GetProperty("task_id").GetString());
-            foreach (var deploy in deploys)
+            for (var i = 0; i < deploys.Count; i++)
             {
+                var deploy = deploys[i];
+                var firstDeploy = i == deploys.Count - 1;
                 Assert.Equal("succeeded", deploy.GetProperty("outcome").GetString());
                 var steps = deploy.GetProperty("steps").EnumerateArray().ToList();
-                Assert.Equal(["detect compose", "fetch", "resolve", "checkout", "build", "up", "health", "record release"],
+                Assert.Equal(["detect compose", "fetch", "resolve", .. firstDeploy ? Array.Empty<string>() : ["keep serving release"], "checkout", "build",
+                    "migrations plan", .. firstDeploy ? ["migrate"] : Array.Empty<string>(), "up", "health", "record release"],
                     steps.Select(s => s.GetProperty("name").GetString()));
                 Assert.All(steps, s => Assert.Matches(@"^\d\d:\d\d:\d\d", s.GetProperty("duration").GetString()!));
             }
@@ -73,30 +76,33 @@ public sealed class DeployTests : IDisposable
     }
 
     [Fact]
-    public async Task A_broken_release_fails_naming_the_failing_check_and_showing_its_logs()
+    public async Task A_broken_release_fails_naming_the_failing_check_and_is_rolled_back()
     {
         await TestBed.Current.ResetAsync("staging", "shop-staging", Timeout);
         Assert.Equal(0, (await _cli.RunAsync("deploy", "staging", "--ref", "v1.1.0")).ExitCode);
 
         var broken = await _cli.RunAsync("deploy", "staging", "--ref", "v1.2.0-broken");
 
-        Assert.Equal(ExitCodes.HealthCheckFailed, broken.ExitCode);
+        Assert.Equal(ExitCodes.RolledBack, broken.ExitCode);
         Assert.Contains("FAIL containers: backend is running (unhealthy)", broken.Out, StringComparison.Ordinal);
         Assert.Contains("FAIL http http://localhost:8080/health: HTTP 503, expected 200", broken.Out, StringComparison.Ordinal);
         Assert.Contains("backend | ", broken.Out, StringComparison.Ordinal);
         Assert.Contains("relation \"item_audit\" does not exist", broken.Out, StringComparison.Ordinal);
-        Assert.StartsWith("error: deploy of v1.2.0-broken to staging FAILED", broken.Error, StringComparison.Ordinal);
+        Assert.Contains("ok   rollback: images", broken.Out, StringComparison.Ordinal);
+        Assert.StartsWith("error: deploy of v1.2.0-broken to staging FAILED and was ROLLED BACK", broken.Error, StringComparison.Ordinal);
         Assert.Contains("health check failed: containers: FAILED — backend is running (unhealthy)", broken.Error, StringComparison.Ordinal);
+        Assert.Contains("rolled back to v1.1.0 (database at 0002)", broken.Error, StringComparison.Ordinal);
+        Assert.Equal("1.1.0", await ServedVersionAsync());
 
         var history = await _cli.RunAsync("history", "staging", "--json");
         using var records = JsonDocument.Parse(history.Out);
         var last = records.RootElement[0];
-        Assert.Equal(("failed", "v1.2.0-broken"), (last.GetProperty("outcome").GetString(), last.GetProperty("version").GetString()));
-        Assert.Equal("failed", last.GetProperty("steps").EnumerateArray().Last().GetProperty("outcome").GetString());
+        Assert.Equal(("rolled_back", "v1.2.0-broken"), (last.GetProperty("outcome").GetString(), last.GetProperty("version").GetString()));
+        Assert.Equal("rollback: health", last.GetProperty("steps").EnumerateArray().Last().GetProperty("name").GetString());
 
         var status = await _cli.RunAsync("status", "staging");
-        Assert.Equal(ExitCodes.HealthCheckFailed, status.ExitCode);
-        Assert.Contains("Not healthy: backend is running (unhealthy)", status.Out, StringComparison.Ordinal);
+        Assert.Equal(0, status.ExitCode);
+        Assert.Contains("Release:  v1.1.0", status.Out, StringComparison.Ordinal);
     }
 
     [Fact]

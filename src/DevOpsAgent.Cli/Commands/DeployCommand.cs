@@ -60,7 +60,7 @@ public static class DeployCommand
         return command;
     }
 
-    private static void WriteResult(CliConsole console, bool json, DeployResult result, string environment)
+    internal static void WriteResult(CliConsole console, bool json, DeployResult result, string environment)
     {
         var record = result.Record;
         if (json)
@@ -74,7 +74,8 @@ public static class DeployCommand
         {
             var warnings = result.Health?.Warnings.Select(w => w.Name).ToList() ?? [];
             var verdict = warnings.Count == 0 ? "all healthy" : $"healthy, with warnings ({string.Join(", ", warnings)})";
-            console.Out.WriteLine($"Deployed {record.Version} ({DeployWorker.ShortCommit(record.Commit ?? "")}) to {environment} in {took}: {verdict}.");
+            var done = record.Action == "rollback" ? "Rolled back" : "Deployed";
+            console.Out.WriteLine($"{done} {record.Version} ({DeployWorker.ShortCommit(record.Commit ?? "")}) to {environment} in {took}: {verdict}.");
             return;
         }
 
@@ -84,7 +85,7 @@ public static class DeployCommand
             DeployOutcome.Refused => "was REFUSED",
             _ => "FAILED",
         };
-        console.Error.WriteLine($"error: deploy of {record.Ref} to {environment} {what} after {took}: {record.Error}");
+        console.Error.WriteLine($"error: {record.Action} of {record.Ref} to {environment} {what} after {took}: {record.Error}");
         if (record.Outcome == DeployOutcome.Failed && result.ExitCode != ExitCodes.RollbackFailed && result.Health is not null && record.PreviousCommit is null)
         {
             console.Error.WriteLine($"The server now runs {record.Version} and it is not healthy (first deploy: nothing to roll back to). "

@@ -6,7 +6,7 @@ using DevOpsAgent.Infrastructure.Projects;
 
 namespace DevOpsAgent.Cli.Commands;
 
-/// <summary><c>env check</c>, <c>env init</c>, <c>env required</c>: the project's .env files. Values are never printed.</summary>
+/// <summary><c>env check</c>, <c>env init</c>, <c>env required</c>, <c>env push</c>, <c>env diff</c>: the project's .env files. Values are never printed.</summary>
 public static class EnvCommands
 {
     public static readonly Option<string> Directory = new("--dir", "-C")
@@ -16,7 +16,7 @@ public static class EnvCommands
         Recursive = true,
     };
 
-    private static readonly Option<string> EnvFile = new("--env-file")
+    internal static readonly Option<string> EnvFile = new("--env-file")
     {
         Description = "The .env file, relative to the project directory.",
         DefaultValueFactory = _ => ".env",
@@ -33,11 +33,13 @@ public static class EnvCommands
 
     public static Command Create(CliConsole console)
     {
-        var env = new Command("env", "Check, create and explain the project's .env files (values are never printed).");
+        var env = new Command("env", "Check, create, explain, push and compare the project's .env files (values are never printed).");
         env.Options.Add(Directory);
         env.Subcommands.Add(Check(console));
         env.Subcommands.Add(Init(console));
         env.Subcommands.Add(RequiredCommand.Create(console));
+        env.Subcommands.Add(EnvPushCommand.Create(console));
+        env.Subcommands.Add(EnvDiffCommand.Create(console));
         return env;
     }
 

@@ -27,6 +27,9 @@ public sealed record DeployRecord
 {
     public required string Id { get; init; }
 
+    /// <summary><c>deploy</c> or <c>rollback</c>.</summary>
+    public string Action { get; init; } = "deploy";
+
     public required string Environment { get; init; }
 
     public required string Ref { get; init; }

@@ -38,6 +38,9 @@ public static class ExitCodes
     /// <summary>The deploy failed and so did the rollback: the message says what state the server is in.</summary>
     public const int RollbackFailed = 11;
 
+    /// <summary><c>env diff</c>: the local .env and the server's differ (the keys are listed, never the values).</summary>
+    public const int EnvDiffers = 12;
+
     /// <summary>The operation was cancelled (Ctrl+C) or timed out.</summary>
     public const int Cancelled = 130;
 }

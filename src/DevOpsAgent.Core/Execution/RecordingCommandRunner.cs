@@ -25,6 +25,13 @@ public sealed class RecordingCommandRunner(string target = "dry-run") : ICommand
         return this;
     }
 
+    /// <summary>Answers commands the predicate accepts; the predicate may look at what ran before.</summary>
+    public RecordingCommandRunner Answer(Func<string, bool> matches, int exitCode = 0, string standardOutput = "", string standardError = "")
+    {
+        _rules.Add((matches, command => new CommandResult(command, exitCode, standardOutput, standardError, TimeSpan.Zero)));
+        return this;
+    }
+
     /// <summary>Adds another runner's rules after this one's, so specific answers can override a common setup.</summary>
     public RecordingCommandRunner AppendRulesFrom(RecordingCommandRunner other)
     {

@@ -47,21 +47,21 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
         };
     }
 
-    public async Task<MigrationPlan> PlanAsync(CancellationToken cancellationToken)
+    public async Task<MigrationPlan> PlanAsync(CancellationToken cancellationToken) => (await InspectAsync(cancellationToken)).Plan;
+
+    /// <summary>The plan, plus every revision of the code with whether its downgrade() does something.</summary>
+    public async Task<MigrationInspection> InspectAsync(CancellationToken cancellationToken)
     {
         await EnsureDatabaseAsync(cancellationToken);
         var current = await CurrentAsync(cancellationToken);
         var heads = AlembicOutput.RevisionIds(await RunAsync(alembic.Heads(), cancellationToken));
-        if (heads.Count != 1)
-        {
-            return new MigrationPlan(current, heads, []);
-        }
-
         var graph = AlembicOutput.History(await RunAsync(alembic.History(), cancellationToken));
         var sources = AlembicOutput.Sources(await RunAsync(alembic.Sources(), cancellationToken));
-        var pending = AlembicOutput.Between(current, heads[0], graph)
-            .Select(r => new PendingMigration(r.Id, r.Message, sources.TryGetValue(r.Id, out var source) && MigrationCheck.HasRealDowngrade(source)));
-        return new MigrationPlan(current, heads, [.. pending]);
+        PendingMigration Describe(MigrationRevision r) =>
+            new(r.Id, r.Message, sources.TryGetValue(r.Id, out var source) && MigrationCheck.HasRealDowngrade(source));
+
+        var pending = heads.Count == 1 ? AlembicOutput.Between(current, heads[0], graph).Select(Describe).ToList() : [];
+        return new MigrationInspection(new MigrationPlan(current, heads, pending), [.. graph.Select(Describe).Reverse()]);
     }
 
     /// <summary>Upgrades to the plan's head and proves the database got there.</summary>

@@ -25,6 +25,9 @@ public sealed record MigrationPlan(string? Current, IReadOnlyList<string> Heads,
               + (WithoutDowngrade.Any() ? $"; NO real downgrade(): {string.Join(", ", WithoutDowngrade.Select(p => p.Id))}" : "");
 }
 
+/// <summary>A plan and the whole revision graph (oldest first), for `devops-agent migrations`.</summary>
+public sealed record MigrationInspection(MigrationPlan Plan, IReadOnlyList<PendingMigration> Revisions);
+
 /// <summary>Reads what alembic prints.</summary>
 public static partial class AlembicOutput
 {

@@ -16,6 +16,21 @@ public sealed partial class ProtocolExecutor
         await using var runner = await context.ConnectAsync(environment, cancellationToken);
         var result = await new DeployWorker(context.Config, runner, context.History, context.Observer, context.Time)
             .DeployAsync(new DeployRequest(environment, gitRef, context.Actor) { TaskId = task.Id, QaApprovedBy = QaApproval.FromTask(task, context.StateSource).ApprovedBy }, cancellationToken);
+        return FromResult(message, deploy, task, startedAt, result);
+    }
+
+    /// <summary>Back to the previous release, or the one named: the rollback command's operation, database included.</summary>
+    private async Task<ExecutionReport> RollbackAsync(AgentMessage message, RollbackInstruction rollback, ProjectTask task, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        var environment = context.Config.Environment(rollback.Environment);
+        await using var runner = await context.ConnectAsync(environment, cancellationToken);
+        var result = await new RollbackOperation(context.Config, runner, context.History, context.Observer, context.Time)
+            .RollbackAsync(environment, rollback.To?.Name, context.Actor, task.Id, cancellationToken);
+        return FromResult(message, rollback, task, startedAt, result);
+    }
+
+    private ExecutionReport FromResult(AgentMessage message, Instruction instruction, ProjectTask task, DateTimeOffset startedAt, DeployResult result)
+    {
         var record = result.Record;
         var outcome = record.Outcome switch
         {
@@ -24,7 +39,7 @@ public sealed partial class ProtocolExecutor
             DeployOutcome.Refused => ReportOutcome.Refused,
             _ => ReportOutcome.Failed,
         };
-        return Report(message, deploy, task, startedAt, outcome) with
+        return Report(message, instruction, task, startedAt, outcome) with
         {
             Reason = record.Error,
             Release = new ReportRelease(record.Ref, record.Version, record.Commit, record.PreviousCommit),

@@ -36,17 +36,15 @@ public sealed partial class ProtocolExecutor(ProtocolContext context)
                 DeployInstruction deploy => await DeployAsync(message, deploy, task, startedAt, cancellationToken),
                 RestartInstruction restart => await RestartAsync(message, restart, task, startedAt, cancellationToken),
                 StatusInstruction status => await StatusAsync(message, status, task, startedAt, cancellationToken),
+                RollbackInstruction rollback => await RollbackAsync(message, rollback, task, startedAt, cancellationToken),
                 MigrationsInstruction migrations => await MigrationsAsync(message, migrations, task, startedAt, cancellationToken),
-                _ => Report(message, instruction, task, startedAt, ReportOutcome.Refused) with
-                {
-                    Reason = $"'{instruction.Describe()}' through a message is not available in this build; use the CLI.",
-                    ExitCode = ExitCodes.Refused,
-                },
+                _ => throw new InvalidOperationException($"No handler for {instruction}."),
             };
         }
         catch (DevOpsAgentException error)
         {
-            return Report(message, instruction, task, startedAt, ReportOutcome.Failed) with { Reason = error.Message, ExitCode = error.ExitCode };
+            var outcome = error.ExitCode == ExitCodes.Refused ? ReportOutcome.Refused : ReportOutcome.Failed;
+            return Report(message, instruction, task, startedAt, outcome) with { Reason = error.Message, ExitCode = error.ExitCode };
         }
     }
 

@@ -22,7 +22,7 @@ public sealed class SqliteDeployHistory : IDeployHistory
 
     /// <summary>Columns added after the first release of the schema, added to older databases on open.</summary>
     private static readonly string[] AddedColumns =
-        ["revision_before TEXT", "revision_after TEXT", "migrations TEXT", "backup TEXT", "preflight TEXT", "preflight_override TEXT", "qa_approved_by TEXT"];
+        ["revision_before TEXT", "revision_after TEXT", "migrations TEXT", "backup TEXT", "preflight TEXT", "preflight_override TEXT", "qa_approved_by TEXT", "action TEXT NOT NULL DEFAULT 'deploy'"];
 
     private readonly string _connectionString;
 
@@ -60,13 +60,13 @@ public sealed class SqliteDeployHistory : IDeployHistory
         await ExecuteAsync(connection, transaction, """
             INSERT OR REPLACE INTO deploys (id, environment, ref, commit_id, previous_commit, version, started_by, task_id,
                 started_at, finished_at, outcome, health_summary, error, revision_before, revision_after, migrations, backup,
-                preflight, preflight_override, qa_approved_by)
+                preflight, preflight_override, qa_approved_by, action)
             VALUES ($id, $environment, $ref, $commit, $previous, $version, $startedBy, $task, $startedAt, $finishedAt, $outcome,
-                $health, $error, $revisionBefore, $revisionAfter, $migrations, $backup, $preflight, $override, $qa)
+                $health, $error, $revisionBefore, $revisionAfter, $migrations, $backup, $preflight, $override, $qa, $action)
             """, cancellationToken,
             ("$revisionBefore", record.RevisionBefore), ("$revisionAfter", record.RevisionAfter), ("$migrations", record.Migrations),
             ("$backup", record.Backup), ("$preflight", JsonSerializer.Serialize(record.Preflight)), ("$override", record.PreflightOverride),
-            ("$qa", record.QaApprovedBy),
+            ("$qa", record.QaApprovedBy), ("$action", record.Action),
             ("$id", record.Id), ("$environment", record.Environment), ("$ref", record.Ref), ("$commit", record.Commit),
             ("$previous", record.PreviousCommit), ("$version", record.Version), ("$startedBy", record.StartedBy), ("$task", record.TaskId),
             ("$startedAt", Format(record.StartedAt)), ("$finishedAt", record.FinishedAt is { } f ? Format(f) : null),
@@ -92,7 +92,7 @@ public sealed class SqliteDeployHistory : IDeployHistory
             command.CommandText = """
                 SELECT id, environment, ref, commit_id, previous_commit, version, started_by, task_id, started_at, finished_at,
                        outcome, health_summary, error, revision_before, revision_after, migrations, backup, preflight,
-                       preflight_override, qa_approved_by
+                       preflight_override, qa_approved_by, action
                 FROM deploys WHERE $environment IS NULL OR environment = $environment
                 ORDER BY started_at DESC, rowid DESC LIMIT $limit
                 """;
@@ -123,6 +123,7 @@ public sealed class SqliteDeployHistory : IDeployHistory
                     Preflight = Nullable(reader, 17) is { } preflight ? JsonSerializer.Deserialize<List<PreflightItem>>(preflight) ?? [] : [],
                     PreflightOverride = Nullable(reader, 18),
                     QaApprovedBy = Nullable(reader, 19),
+                    Action = reader.GetString(20),
                 });
             }
         }

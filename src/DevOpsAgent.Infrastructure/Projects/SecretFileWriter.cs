@@ -1,3 +1,4 @@
+using System.Text;
 using DevOpsAgent.Core.Errors;
 
 namespace DevOpsAgent.Infrastructure.Projects;
@@ -5,7 +6,10 @@ namespace DevOpsAgent.Infrastructure.Projects;
 /// <summary>Writes files that hold secrets: owner read/write only (0600), atomically, never over a file unless asked.</summary>
 public static class SecretFileWriter
 {
-    public static async Task WriteAsync(string path, string content, bool overwrite, CancellationToken cancellationToken)
+    public static Task WriteAsync(string path, string content, bool overwrite, CancellationToken cancellationToken) =>
+        WriteAsync(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(content), overwrite, cancellationToken);
+
+    public static async Task WriteAsync(string path, ReadOnlyMemory<byte> content, bool overwrite, CancellationToken cancellationToken)
     {
         if (File.Exists(path) && !overwrite)
         {
@@ -22,9 +26,8 @@ public static class SecretFileWriter
         try
         {
             await using (var stream = new FileStream(temporary, options))
-            await using (var writer = new StreamWriter(stream))
             {
-                await writer.WriteAsync(content.AsMemory(), cancellationToken);
+                await stream.WriteAsync(content, cancellationToken);
             }
 
             File.Move(temporary, path, overwrite: true);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
@@ -27,47 +26,8 @@ public sealed class SshCommandRunner : ICommandRunner
 
     public string Target { get; }
 
-    public static async Task<SshCommandRunner> ConnectAsync(SshTarget target, CancellationToken cancellationToken)
-    {
-        var keyFile = target.IdentityFile ?? DefaultIdentityFile()
-            ?? throw new ConnectionFailedException($"No SSH private key for {target}: set identity_file or create ~/.ssh/id_ed25519.");
-        var knownHostsFile = target.KnownHostsFile ?? Path.Combine(HomeSsh(), "known_hosts");
-
-        PrivateKeyFile key;
-        try
-        {
-            key = new PrivateKeyFile(keyFile);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or SshException or ArgumentException)
-        {
-            throw new ConnectionFailedException($"Cannot read SSH private key {keyFile}: {error.Message}", error);
-        }
-
-        var connectionInfo = new ConnectionInfo(target.Host, target.Port, target.User, new PrivateKeyAuthenticationMethod(target.User, key))
-        {
-            Timeout = target.ConnectTimeout,
-        };
-        var verifier = new HostKeyVerifier(target, knownHostsFile);
-        var client = new SshClient(connectionInfo);
-        client.HostKeyReceived += verifier.OnHostKeyReceived;
-        client.KeepAliveInterval = TimeSpan.FromSeconds(15);
-        try
-        {
-            await client.ConnectAsync(cancellationToken);
-        }
-        catch (Exception error) when (error is SshException or SocketException or TimeoutException or IOException)
-        {
-            client.Dispose();
-            throw new ConnectionFailedException(verifier.Refusal ?? $"Cannot connect to {target}: {error.Message}", error);
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-
-        return new SshCommandRunner(target, client);
-    }
+    public static async Task<SshCommandRunner> ConnectAsync(SshTarget target, CancellationToken cancellationToken) =>
+        new(target, await SshConnection.ConnectAsync(target, info => new SshClient(info), cancellationToken));
 
     public async Task<CommandResult> RunAsync(ShellCommand command, CancellationToken cancellationToken, Action<string>? onOutput = null)
     {
@@ -92,12 +52,7 @@ public sealed class SshCommandRunner : ICommandRunner
 
     public ValueTask DisposeAsync()
     {
-        if (_client.IsConnected)
-        {
-            _client.Disconnect();
-        }
-
-        _client.Dispose();
+        SshConnection.Close(_client);
         return ValueTask.CompletedTask;
     }
 
@@ -106,10 +61,4 @@ public sealed class SshCommandRunner : ICommandRunner
         using var reader = new StreamReader(stream, Encoding.UTF8, leaveOpen: true);
         return await OutputLines.CollectAsync(reader, onOutput);
     }
-
-    private static string HomeSsh() =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");
-
-    private static string? DefaultIdentityFile() =>
-        new[] { "id_ed25519", "id_ecdsa", "id_rsa" }.Select(name => Path.Combine(HomeSsh(), name)).FirstOrDefault(File.Exists);
 }

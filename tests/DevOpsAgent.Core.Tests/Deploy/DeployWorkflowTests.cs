@@ -70,12 +70,12 @@ public sealed class DeployWorkflowTests
         Assert.True(IndexOf($"checkout --quiet --force --detach {Commit}") < IndexOf("docker-compose.prod.yml build"));
         Assert.True(IndexOf(" build") < IndexOf(" up -d --remove-orphans"));
         Assert.True(IndexOf(" up -d") < IndexOf("config --services"));
-        Assert.Contains(texts, t => t.EndsWith("/var/www/shop/.devops-agent/release.json", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("/var/www/shop/.devops-agent/release.json.tmp", StringComparison.Ordinal) && t.Contains(Commit, StringComparison.Ordinal));
 
         var record = Assert.Single(_history.Saved, r => r.FinishedAt is not null);
         Assert.Equal((DeployOutcome.Succeeded, Commit, Previous, "111111111111", "TASK-045", "alice@laptop"),
             (record.Outcome, record.Commit, record.PreviousCommit, record.Version, record.TaskId, record.StartedBy));
-        Assert.Equal(["detect compose", "fetch", "resolve", "checkout", "build", "up", "health", "record release"], record.Steps.Select(s => s.Name));
+        Assert.Equal(["detect compose", "fetch", "resolve", "keep serving release", "checkout", "build", "up", "health", "record release"], record.Steps.Select(s => s.Name));
         Assert.All(record.Steps, s => Assert.Equal(StepOutcome.Succeeded, s.Outcome));
         Assert.Contains("http http://localhost:8080/health: passed", record.HealthSummary, StringComparison.Ordinal);
         Assert.Equal(DeployOutcome.Running, _history.Saved[0].Outcome);
@@ -100,9 +100,10 @@ public sealed class DeployWorkflowTests
     }
 
     [Fact]
-    public async Task An_unhealthy_release_fails_with_the_failing_check_named()
+    public async Task An_unhealthy_first_release_fails_with_the_failing_check_named()
     {
         var runner = new RecordingCommandRunner("deploy@staging.example.com:22")
+            .Answer("rev-parse --verify --quiet HEAD", exitCode: 128)
             .Answer("http://localhost:8080/health", standardOutput: "{\"status\":\"unhealthy\"}\n503")
             .Answer("logs --no-color", standardOutput: "shop-staging_backend_1  | Traceback (most recent call last):\n");
         CopyRules(HealthyServer, runner);
@@ -110,13 +111,41 @@ public sealed class DeployWorkflowTests
         var result = await DeployAsync(runner);
 
         Assert.Equal(ExitCodes.HealthCheckFailed, result.ExitCode);
-        Assert.Equal("health check failed: http http://localhost:8080/health: FAILED — HTTP 503, expected 200: {\"status\":\"unhealthy\"}", result.Record.Error);
+        Assert.Equal("health check failed: http http://localhost:8080/health: FAILED — HTTP 503, expected 200: {\"status\":\"unhealthy\"} "
+            + "(first deploy: no previous release to roll back to)", result.Record.Error);
         Assert.Equal(("health", StepOutcome.Failed), (result.Record.Steps[^1].Name, result.Record.Steps[^1].Outcome));
-        Assert.DoesNotContain(runner.Commands, c => c.Text.Contains("release.json", StringComparison.Ordinal));
+        Assert.DoesNotContain(runner.Commands, c => c.Text.Contains("release.json.tmp", StringComparison.Ordinal));
         var logs = Assert.Single(result.Health!.Checks, c => c.Name == "logs");
         Assert.Equal(["backend | Traceback (most recent call last):"], logs.Evidence);
         Assert.True(runner.Commands.Count(c => c.Text.Contains("8080/health", StringComparison.Ordinal)) > 1, "health is polled until the deadline");
         Assert.Contains(_observer.Checks, c => c is { Name: "http http://localhost:8080/health", Passed: false });
+    }
+
+    [Fact]
+    public async Task An_unhealthy_release_is_rolled_back_to_the_previous_one_without_a_rebuild()
+    {
+        var runner = new RecordingCommandRunner("deploy@staging.example.com:22");
+        var rolledBack = false;
+        runner.Answer(text =>
+        {
+            rolledBack |= text.EndsWith($"checkout --quiet --force --detach {Previous}", StringComparison.Ordinal);
+            return !rolledBack && text.Contains("http://localhost:8080/health", StringComparison.Ordinal);
+        }, standardOutput: "{\"status\":\"unhealthy\"}\n503");
+        runner.Answer("xargs -r docker inspect --format '{{.Config.Image}}", standardOutput: "shop-staging_backend\tsha256:aaa\npostgres:15\tsha256:bbb\n");
+        CopyRules(HealthyServer, runner);
+
+        var result = await DeployAsync(runner);
+
+        Assert.Equal(ExitCodes.RolledBack, result.ExitCode);
+        Assert.Equal(DeployOutcome.RolledBack, result.Record.Outcome);
+        Assert.EndsWith("; rolled back to 222222222222", result.Record.Error, StringComparison.Ordinal);
+        var texts = runner.Commands.Select(c => c.Text).ToList();
+        Assert.Contains("docker tag sha256:aaa shop-staging_backend:release-222222222222", texts);
+        Assert.Contains("docker tag shop-staging_backend:release-222222222222 shop-staging_backend:latest", texts);
+        Assert.Single(texts, t => t.EndsWith(" build", StringComparison.Ordinal));
+        Assert.Equal(["rollback: code", "rollback: images", "rollback: up", "rollback: health"],
+            result.Record.Steps.Select(s => s.Name).Where(n => n.StartsWith("rollback", StringComparison.Ordinal)));
+        Assert.DoesNotContain(texts, t => t.Contains("release.json.tmp", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Text;
+using DevOpsAgent.Cli.Output;
+using DevOpsAgent.Core.Dotenv;
+using DevOpsAgent.Core.Errors;
+
+namespace DevOpsAgent.Cli.Commands;
+
+/// <summary>
+/// <c>env push &lt;env&gt;</c>: uploads the local .env to the environment's app folder, atomically, mode 0600,
+/// keeping the server's previous file as .env.previous. Prints key names only.
+/// </summary>
+public static class EnvPushCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var environment = CommonOptions.EnvironmentArgument();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show which keys would be added, changed or removed; upload nothing." };
+        var command = new Command("push", "Upload .env to the environment's app folder (SFTP, atomic, mode 0600; the previous file kept as .env.previous).")
+        {
+            environment, EnvCommands.EnvFile, dryRun,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var services = new AgentServices(parse);
+            var target = services.Config.Environment(parse.GetValue(environment)!);
+            var (local, content) = await LocalDotenv.ReadAsync(parse, cancellationToken);
+            await using var store = await services.OpenSecretFilesAsync(target, cancellationToken);
+            var sync = new EnvSync(store, target.Path);
+            var result = await sync.PushAsync(local, content, parse.GetValue(dryRun), cancellationToken);
+
+            if (parse.GetValue(CommonOptions.Json))
+            {
+                JsonOutput.Write(console, new
+                {
+                    environment = target.Name, target = store.Target, path = result.RemotePath, dryRun = parse.GetValue(dryRun),
+                    result.Uploaded, result.UpToDate, previous = result.PreviousPath, remoteProblem = result.RemoteProblem,
+                    result.Diff.Added, result.Diff.Changed, result.Diff.Removed,
+                });
+                return ExitCodes.Success;
+            }
+
+            var @out = console.Out;
+            await @out.WriteLineAsync($"{local.Path} → {sync.RemoteName}");
+            if (result.RemoteProblem is not null)
+            {
+                await @out.WriteLineAsync($"  the server's file is malformed ({result.RemoteProblem}); it is replaced as a whole");
+            }
+
+            foreach (var line in result.Diff.Lines())
+            {
+                await @out.WriteLineAsync($"  {line}");
+            }
+
+            await @out.WriteLineAsync(result switch
+            {
+                { UpToDate: true } => "already up to date: nothing uploaded",
+                _ when parse.GetValue(dryRun) => $"dry run: nothing uploaded ({Summary(result)})",
+                { PreviousPath: { } previous } => $"uploaded (mode 0600; {Summary(result)}); the previous file is kept as {previous}",
+                _ => $"uploaded (mode 0600; {Summary(result)}); there was no .env on the server",
+            });
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Summary(EnvPushResult result) =>
+        result.Diff.IsEmpty && result.RemoteExisted ? "same keys and values, other bytes (comments, formatting)" : result.Diff.ToString();
+}
+
+/// <summary>The local .env of <c>env push</c> and <c>env diff</c>: read and parsed before anything connects.</summary>
+internal static class LocalDotenv
+{
+    public static async Task<(DotenvFile File, byte[] Content)> ReadAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var root = parse.GetValue(EnvCommands.Directory)!;
+        var name = parse.GetValue(EnvCommands.EnvFile)!;
+        var path = Path.Combine(root, name);
+        if (!File.Exists(path))
+        {
+            throw new InvalidInputException($"{name} not found in {root} (create it with `devops-agent env init`)");
+        }
+
+        var content = await File.ReadAllBytesAsync(path, cancellationToken);
+        return (DotenvParser.Parse(Encoding.UTF8.GetString(content), name), content);
+    }
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using DevOpsAgent.Cli.Output;
+using DevOpsAgent.Core.Compose;
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Migrations;
+
+namespace DevOpsAgent.Cli.Commands;
+
+public static class MigrationsCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var environment = CommonOptions.EnvironmentArgument();
+        var command = new Command("migrations", "The database's alembic revision on an environment, the deployed code's head, what is pending, and which revisions can be undone.")
+        {
+            environment,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var services = new AgentServices(parseResult);
+            var config = services.Config;
+            var target = config.Environment(parseResult.GetValue(environment)!);
+            var migrations = config.Migrations
+                ?? throw new DevOpsAgentException("devops-agent.yml has no migrations section: this project runs no alembic migrations", ExitCodes.InvalidConfiguration);
+            await using var runner = await services.ConnectAsync(target, cancellationToken);
+            var compose = await ComposeDetection.ForEnvironmentAsync(runner, target, cancellationToken);
+            var inspection = await new MigrationCoordinator(runner, new AlembicCommands(compose, migrations), TimeProvider.System).InspectAsync(cancellationToken);
+            var plan = inspection.Plan;
+            if (parseResult.GetValue(CommonOptions.Json))
+            {
+                JsonOutput.Write(console, new { environment = target.Name, plan.Current, plan.Heads, plan.Pending, inspection.Revisions, plan.Summary });
+                return 0;
+            }
+
+            console.Out.WriteLine($"{target.Name}: database at {plan.Current ?? "base (empty)"}, code head {string.Join(", ", plan.Heads)}");
+            foreach (var revision in inspection.Revisions)
+            {
+                var state = plan.Pending.Any(p => p.Id == revision.Id) ? "pending" : "applied";
+                console.Out.WriteLine($"  {revision.Id,-14} {state,-8} downgrade: {(revision.HasRealDowngrade ? "yes" : "NO (does nothing)"),-18} {revision.Message}");
+            }
+
+            console.Out.WriteLine(plan.Heads.Count > 1 ? $"Several heads ({string.Join(", ", plan.Heads)}): a deploy would be refused until they are merged." : plan.Summary);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using DevOpsAgent.Cli.Output;
+using DevOpsAgent.Core.Deploy;
+
+namespace DevOpsAgent.Cli.Commands;
+
+public static class RollbackCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var environment = CommonOptions.EnvironmentArgument();
+        var to = new Option<string?>("--to") { Description = "The release to go back to (version, tag or commit prefix); default: the previous one." };
+        var task = new Option<string?>("--task") { Description = "The Orchestrator's task id, recorded in history." };
+        var list = new Option<bool>("--list") { Description = "List the releases the server can go back to, and do nothing." };
+        var command = new Command("rollback", "Go back to an earlier release: database downgraded to its revision, its kept images, health verified.")
+        {
+            environment, to, task, list,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var services = new AgentServices(parseResult);
+            var target = services.Config.Environment(parseResult.GetValue(environment)!);
+            var json = parseResult.GetValue(CommonOptions.Json);
+            await using var runner = await services.ConnectAsync(target, cancellationToken);
+            if (parseResult.GetValue(list))
+            {
+                var (current, candidates) = await RollbackOperation.CandidatesAsync(runner, target, cancellationToken);
+                if (json)
+                {
+                    JsonOutput.Write(console, new { current, candidates });
+                }
+                else
+                {
+                    console.Out.WriteLine($"{target.Name} serves {current?.Version ?? "no recorded release"}; it can go back to:");
+                    foreach (var release in candidates)
+                    {
+                        console.Out.WriteLine($"  {release.Version,-24} {DeployWorker.ShortCommit(release.Commit)}  deployed {release.DeployedAt:yyyy-MM-dd HH:mm} UTC, database at {release.Revision ?? "-"}");
+                    }
+                }
+
+                return 0;
+            }
+
+            var observer = new ConsoleDeployObserver(console, parseResult.GetValue(CliApp.Verbose), json);
+            var result = await new RollbackOperation(services.Config, runner, services.History(), observer, TimeProvider.System)
+                .RollbackAsync(target, parseResult.GetValue(to), AgentServices.Actor(), parseResult.GetValue(task), cancellationToken);
+            DeployCommand.WriteResult(console, json, result, target.Name);
+            return result.ExitCode;
+        });
+        return command;
+    }
+}
