@@ -88,7 +88,7 @@ public sealed class McpServerTests : IDisposable
         await using var client = await StartAsync();
 
         var required = Text(await client.CallToolAsync("consult", new Dictionary<string, object?> { ["question"] = "DevOps Agent [CONSULT]: required environment variables" }));
-        var preflight = Text(await client.CallToolAsync("consult", new Dictionary<string, object?> { ["question"] = "preflight TASK-046" }));
+        var last = Text(await client.CallToolAsync("consult", new Dictionary<string, object?> { ["question"] = "last staging deploy" }));
         var check = Text(await client.CallToolAsync("check", new Dictionary<string, object?>()));
         var history = Text(await client.CallToolAsync("history", new Dictionary<string, object?>()));
 
@@ -96,8 +96,8 @@ public sealed class McpServerTests : IDisposable
         Assert.Equal("required_variables", answer.RootElement.GetProperty("question").GetString());
         Assert.True(answer.RootElement.GetProperty("answer").GetString()!.StartsWith("DATABASE_URL, SECRET_KEY\n", StringComparison.Ordinal), required);
         Assert.Contains("staging: all required variables are set", required, StringComparison.Ordinal);
-        Assert.Contains("[x] QA approved: approved by QA Agent", preflight, StringComparison.Ordinal);
-        Assert.All([required, preflight, check, history], text => Assert.DoesNotContain(Canary, text, StringComparison.Ordinal));
+        Assert.Contains("staging was never deployed by DevOps Agent.", last, StringComparison.Ordinal);
+        Assert.All([required, last, check, history], text => Assert.DoesNotContain(Canary, text, StringComparison.Ordinal));
     }
 
     [Fact]
