@@ -23,6 +23,8 @@ public static class MessageCommands
     {
         var message = MessageInput.Argument();
         var file = MessageInput.FileOption();
+        // Hidden, or every verb's usage line would start with the root's optional [<message>].
+        message.Hidden = true;
         root.Arguments.Add(message);
         root.Options.Add(file);
         root.Options.Add(ProtocolServices.ProjectDirectory);

@@ -24,7 +24,7 @@ public sealed record OrchestratorConfig
 
         reader.AllowOnly(mapping, "project_state", "webhook", "reports");
         Uri? webhook = null;
-        if (reader.String(mapping, "webhook") is { } url)
+        if (reader.String(mapping, "webhook") is { Length: > 0 } url)
         {
             if (Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https")
             {
