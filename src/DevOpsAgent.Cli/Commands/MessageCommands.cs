@@ -61,7 +61,7 @@ public static class MessageCommands
         if (message.Mode == MessageMode.Consult)
         {
             var answer = await new Consultant(context).AnswerAsync(message, cancellationToken);
-            await console.Out.WriteLineAsync(json ? answer.ToJson() : answer.Text);
+            await console.Out.WriteLineAsync(json ? answer.ToJson() : Redaction.Redact(answer.Text));
             return ExitCodes.Success;
         }
 

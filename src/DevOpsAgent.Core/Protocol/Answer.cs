@@ -6,7 +6,7 @@ namespace DevOpsAgent.Core.Protocol;
 /// <summary>The answer to a CONSULT question: a short text for people, the same facts as data for programs.</summary>
 public sealed record Answer(string Question, string Text, object Data)
 {
-    public string ToJson() => JsonSerializer.Serialize(new { question = Question, answer = Text, data = Data }, ExecutionReport.Json);
+    public string ToJson() => Redaction.Redact(JsonSerializer.Serialize(new { question = Question, answer = Text, data = Data }, ExecutionReport.Json));
 
     /// <summary>"just now", "1 minute ago", "5 hours ago", "2 days ago".</summary>
     public static string Ago(TimeSpan elapsed)

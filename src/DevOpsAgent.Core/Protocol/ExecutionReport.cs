@@ -84,7 +84,8 @@ public sealed record ExecutionReport
     /// <summary>The process exit code this outcome maps to.</summary>
     public required int ExitCode { get; init; }
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    /// <summary>The JSON form, through the redactor: reasons quote remote stderr, which must never carry a secret out.</summary>
+    public string ToJson() => Redaction.Redact(JsonSerializer.Serialize(this, Json));
 
     public static IReadOnlyList<ReportCheck> Checks(HealthReport? health) =>
         health is null ? [] : [.. health.Checks.Select(c => new ReportCheck(c.Name, c.Passed ? "passed" : c.Blocking ? "failed" : "warning", c.Detail))];

@@ -49,7 +49,7 @@ public static class ReportText
         }
 
         text.Append(CultureInfo.InvariantCulture, $"  Next:       {report.NextStep}");
-        return text.ToString();
+        return Redaction.Redact(text.ToString());
     }
 
     private static string Seconds(long milliseconds) => (milliseconds / 1000.0).ToString("0.0", CultureInfo.InvariantCulture) + "s";
