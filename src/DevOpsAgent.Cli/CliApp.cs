@@ -31,6 +31,9 @@ public static class CliApp
         root.Subcommands.Add(Commands.EnvCommands.Create(console));
         root.Subcommands.Add(Commands.CheckCommand.Create(console));
         root.Subcommands.Add(InitCommand.Create(console));
+        root.Subcommands.Add(LockCommand.Create(console));
+        root.Subcommands.Add(Commands.BackupCommands.List(console));
+        root.Subcommands.Add(Commands.BackupCommands.Restore(console));
         root.Subcommands.Add(MessageCommands.Execute(console));
         root.Subcommands.Add(MessageCommands.Consult(console));
         root.Subcommands.Add(Mcp.McpCommand.Create(console));

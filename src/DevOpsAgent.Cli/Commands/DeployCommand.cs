@@ -21,9 +21,10 @@ public static class DeployCommand
         {
             Description = "Deploy although pre-flight items failed; the reason is required and recorded.",
         };
+        var lockWait = new Option<int>("--lock-wait") { Description = "Seconds to wait for another deploy's lock on the server (default: refuse at once)." };
         var command = new Command("deploy", "Deploy the stack to an environment: fetch, build, migrate, up, verify health, record; roll back automatically on failure.")
         {
-            environment, gitRef, task, dryRun, qaApprovedBy, overridePreflight,
+            environment, gitRef, task, dryRun, qaApprovedBy, overridePreflight, lockWait,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -35,6 +36,7 @@ public static class DeployCommand
                 TaskId = parseResult.GetValue(task),
                 DryRun = parseResult.GetValue(dryRun),
                 QaApprovedBy = parseResult.GetValue(qaApprovedBy),
+                LockWait = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(lockWait))),
                 OverridePreflight = parseResult.GetValue(overridePreflight) is { } reason && reason.Trim().Length == 0
                     ? throw new DevOpsAgentException("--override-preflight needs a reason", ExitCodes.Usage)
                     : parseResult.GetValue(overridePreflight),
@@ -45,7 +47,8 @@ public static class DeployCommand
             if (request.DryRun)
             {
                 var recorder = new RecordingCommandRunner($"{target.User}@{target.Server}:{target.Port} (dry run)").Answer("docker compose version", standardOutput: "v2\n")
-                    .Answer("alembic heads", standardOutput: "<head>\n");
+                    .Answer("alembic heads", standardOutput: "<head>\n")
+                    .Answer("if mkdir", standardOutput: "acquired\n");
                 var plan = await new DeployWorker(config, recorder, NoHistory.Instance, observer, TimeProvider.System).DeployAsync(request, cancellationToken);
                 WritePlan(console, json, recorder);
                 return plan.ExitCode;

@@ -14,6 +14,9 @@ public sealed record DeployRequest(EnvironmentConfig Environment, GitRef Ref, st
     /// <summary>Deploy even though pre-flight items failed; the reason is recorded.</summary>
     public string? OverridePreflight { get; init; }
 
+    /// <summary>How long to wait for another deploy's lock before giving up.</summary>
+    public TimeSpan LockWait { get; init; }
+
     /// <summary>Plan only: commands are recorded, not run; health runs one pass and nothing is waited for.</summary>
     public bool DryRun { get; init; }
 }

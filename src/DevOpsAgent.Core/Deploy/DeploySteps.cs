@@ -21,9 +21,17 @@ public sealed class DeploySteps(ICommandRunner runner, IDeployObserver observer,
 
     public TimeProvider Time => time;
 
+    /// <summary>Told each step's name before it runs (the deploy lock records where a deploy is).</summary>
+    public Func<string, CancellationToken, Task>? StepStarting { get; set; }
+
     public async Task<T> RunAsync<T>(string name, Func<Task<T>> action, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (StepStarting is not null)
+        {
+            await StepStarting(name, cancellationToken);
+        }
+
         observer.StepStarted(name);
         var startedAt = time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();

@@ -13,7 +13,7 @@ public sealed partial class DeployWorker
     {
         state.Health ??= (error as HealthCheckFailedException)?.Report;
         var previous = state.Record.PreviousCommit;
-        var refused = error.ExitCode == ExitCodes.Refused;
+        var refused = error.ExitCode is ExitCodes.Refused or ExitCodes.Locked;
         state.Record = state.Record with { Outcome = refused ? DeployOutcome.Refused : DeployOutcome.Failed, Error = error.Message };
 
         if (!state.Switched)
@@ -38,8 +38,9 @@ public sealed partial class DeployWorker
         try
         {
             observer.StepStarted($"automatic rollback to {version}");
+            // The failed release's errors are in the logs already; the restored release is judged on its own lines.
             await new RollbackWorker(steps, request.Environment, config.Migrations)
-                .RollbackAsync(state.Compose!, target, state.Repositories, state.Record.StartedAt, ct);
+                .RollbackAsync(state.Compose!, target, state.Repositories, time.GetUtcNow(), ct);
             state.Record = state.Record with
             {
                 Outcome = DeployOutcome.RolledBack,

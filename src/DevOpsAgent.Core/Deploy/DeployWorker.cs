@@ -4,6 +4,8 @@ using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Git;
 using DevOpsAgent.Core.Health;
+using DevOpsAgent.Core.Backups;
+using DevOpsAgent.Core.Locks;
 using DevOpsAgent.Core.Migrations;
 
 namespace DevOpsAgent.Core.Deploy;
@@ -35,8 +37,11 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         await history.SaveAsync(state.Record, cancellationToken);
 
         var exitCode = ExitCodes.Success;
+        DeployLease? lease = null;
         try
         {
+            lease = state.Lease = await steps.RunAsync("lock", () => LockAsync(request, state, cancellationToken), cancellationToken);
+            steps.StepStarting = lease.UpdateStepAsync;
             await PrepareAsync(request, steps, state, cancellationToken);
             await SwitchAsync(request, steps, state, cancellationToken);
             state.Record = state.Record with { Outcome = request.DryRun ? DeployOutcome.Planned : DeployOutcome.Succeeded };
@@ -51,9 +56,42 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
             state.Record = state.Record with { Outcome = DeployOutcome.Failed, Error = "cancelled" };
         }
 
+        finally
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync();
+            }
+        }
+
         state.Record = state.Record with { FinishedAt = time.GetUtcNow(), Steps = [.. steps.Records], HealthSummary = state.Health?.Summary ?? "" };
         await history.SaveAsync(state.Record, CancellationToken.None);
         return new DeployResult(state.Record, state.Health, exitCode);
+    }
+
+    /// <summary>
+    /// Takes the server's deploy lock. When the last holder died mid-deploy, says what it left half-done and
+    /// makes its last known good release the one to come back to.
+    /// </summary>
+    private async Task<DeployLease> LockAsync(DeployRequest request, DeployState state, CancellationToken ct)
+    {
+        var info = new LockInfo
+        {
+            DeployId = state.Record.Id,
+            Environment = request.Environment.Name,
+            Holder = request.StartedBy,
+            TaskId = request.TaskId,
+            Target = request.Ref.Name,
+            StartedAt = state.Record.StartedAt,
+        };
+        var lease = await DeployLock.AcquireAsync(runner, request.Environment.Path, info, request.LockWait, DeployLock.DefaultStaleAfter, ct);
+        if (lease.Abandoned is { Info: { } abandoned } status)
+        {
+            state.Interrupted = abandoned;
+            observer.CheckReported(new CheckResult("interrupted deploy", false, status.DescribeInterruption()) { Blocking = false });
+        }
+
+        return lease;
     }
 
     /// <summary>The first 12 characters of a full commit id; anything else unchanged.</summary>
@@ -80,9 +118,12 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
             }
 
             var current = (await runner.RunAsync(git.CurrentCommit(), ct)).StandardOutput.Trim();
-            return (resolved.Length == 0 ? $"<commit of {request.Ref}>" : resolved, current.Length > 0 ? current : null);
+            // After an interrupted deploy the checkout may be half-way: the last known good release is the previous one.
+            var previousCommit = state.Interrupted?.PreviousCommit ?? (current.Length > 0 ? current : null);
+            return (resolved.Length == 0 ? $"<commit of {request.Ref}>" : resolved, previousCommit);
         }, ct);
         state.Record = state.Record with { Commit = commit, PreviousCommit = previous };
+        await state.Lease!.UpdateAsync(i => i with { PreviousCommit = previous }, ct);
         state.Serving = ServerRelease.Parse((await runner.RunAsync(ServerRelease.Read(environment.Path), ct)).StandardOutput);
 
         if (previous is not null)
@@ -117,12 +158,24 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
                     : throw new DevOpsAgentException(
                         $"refused: the release has {planned.Heads.Count} alembic heads ({string.Join(", ", planned.Heads)}); merge them into one first", ExitCodes.Refused);
             }, ct);
-            state.Record = state.Record with { RevisionBefore = plan.Current, RevisionAfter = plan.Current, Migrations = plan.Summary };
+            var before = state.Interrupted is { PreviousCommit: not null } interrupted ? interrupted.PreviousRevision : plan.Current;
+            state.Record = state.Record with { RevisionBefore = before, RevisionAfter = plan.Current, Migrations = plan.Summary };
+            await state.Lease!.UpdateAsync(i => i with { PreviousRevision = before }, ct);
         }
 
         if (environment.PreflightTestedOn is { } testedOn)
         {
             await PreflightAsync(request, steps, state, testedOn, ct);
+            if (config.Migrations is { } database && !request.DryRun)
+            {
+                // Production keeps a dump of the database from just before anything changed.
+                await steps.RunAsync("backup", async () =>
+                {
+                    var file = await BackupWorker.DumpAsync(runner, compose, database.DatabaseService, environment.Path, environment.Name, state.Plan?.Current ?? "base", ct);
+                    state.Record = state.Record with { Backup = file.Path };
+                    return $"{file.Path} ({file.Size} bytes)";
+                }, ct);
+            }
         }
     }
 
@@ -225,5 +278,10 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         public bool CheckedOut { get; set; }
 
         public bool Switched { get; set; }
+
+        public DeployLease? Lease { get; set; }
+
+        /// <summary>The lock of a deploy that died half-way, taken over by this one.</summary>
+        public LockInfo? Interrupted { get; set; }
     }
 }

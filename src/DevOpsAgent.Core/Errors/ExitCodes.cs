@@ -41,6 +41,12 @@ public static class ExitCodes
     /// <summary><c>env diff</c>: the local .env and the server's differ (the keys are listed, never the values).</summary>
     public const int EnvDiffers = 12;
 
+    /// <summary>Another deploy holds the environment's deploy lock (the message names it), or took it over.</summary>
+    public const int Locked = 13;
+
+    /// <summary>A destructive operation (restore) was asked for without --yes; nothing was changed.</summary>
+    public const int ConfirmationRequired = 14;
+
     /// <summary>The operation was cancelled (Ctrl+C) or timed out.</summary>
     public const int Cancelled = 130;
 }

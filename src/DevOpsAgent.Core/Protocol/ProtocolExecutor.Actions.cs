@@ -2,6 +2,7 @@ using DevOpsAgent.Core.Compose;
 using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Health;
+using DevOpsAgent.Core.Locks;
 using DevOpsAgent.Core.Migrations;
 using DevOpsAgent.Core.Status;
 
@@ -59,6 +60,7 @@ public sealed partial class ProtocolExecutor
         try
         {
             await using var runner = await context.ConnectAsync(environment, cancellationToken);
+            await using var lease = await clock.StepAsync("lock", () => LockAsync(runner, environment, "restart", task, startedAt, cancellationToken));
             var compose = await clock.StepAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken));
             await clock.StepAsync("restart", async () => (await runner.RunAsync(compose.Restart(restart.Service), cancellationToken)).EnsureSuccess(runner.Target),
                 _ => restart.Service ?? "all services");
@@ -115,6 +117,7 @@ public sealed partial class ProtocolExecutor
                     throw new RefusedException($"Refused: {plan.Summary}; a migration that cannot be undone (or several heads) is only run by a deploy with its pre-flight.");
                 }
 
+                await using var lease = await steps.RunAsync("lock", () => LockAsync(runner, environment, "migrate", task, startedAt, cancellationToken), cancellationToken);
                 after = await steps.RunAsync("migrate", () => coordinator.UpgradeAsync(plan, cancellationToken, context.Observer.Output), cancellationToken);
             }
 
@@ -131,4 +134,17 @@ public sealed partial class ProtocolExecutor
             return Report(message, instruction, task, startedAt, outcome) with { Reason = error.Message, Steps = ExecutionReport.StepsOf(steps.Records), ExitCode = error.ExitCode };
         }
     }
+
+    /// <summary>Restarts and migrations change the server like a deploy does, so they hold the same lock.</summary>
+    private Task<DeployLease> LockAsync(Execution.ICommandRunner runner, Configuration.EnvironmentConfig environment, string action, ProjectTask task,
+        DateTimeOffset startedAt, CancellationToken cancellationToken) =>
+        DeployLock.AcquireAsync(runner, environment.Path, new LockInfo
+        {
+            DeployId = $"{startedAt:yyyyMMddHHmmss}-{environment.Name}-{action}-{Guid.NewGuid().ToString("N")[..6]}",
+            Environment = environment.Name,
+            Holder = context.Actor,
+            TaskId = task.Id,
+            Target = action,
+            StartedAt = startedAt,
+        }, TimeSpan.Zero, DeployLock.DefaultStaleAfter, cancellationToken);
 }

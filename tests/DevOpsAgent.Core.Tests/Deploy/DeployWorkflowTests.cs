@@ -44,6 +44,7 @@ public sealed class DeployWorkflowTests
 
     private static RecordingCommandRunner HealthyServer() => new RecordingCommandRunner("deploy@staging.example.com:22")
         .Answer("docker compose version", standardOutput: "v1\n")
+        .Answer("if mkdir", standardOutput: "acquired\n")
         .Answer("rev-parse --verify --quiet 'refs/remotes/origin/staging", standardOutput: Commit + "\n")
         .Answer("rev-parse --verify --quiet HEAD", standardOutput: Previous + "\n")
         .Answer("describe --tags", exitCode: 128, standardError: "fatal: no tag exactly matches")
@@ -75,7 +76,7 @@ public sealed class DeployWorkflowTests
         var record = Assert.Single(_history.Saved, r => r.FinishedAt is not null);
         Assert.Equal((DeployOutcome.Succeeded, Commit, Previous, "111111111111", "TASK-045", "alice@laptop"),
             (record.Outcome, record.Commit, record.PreviousCommit, record.Version, record.TaskId, record.StartedBy));
-        Assert.Equal(["detect compose", "fetch", "resolve", "keep serving release", "checkout", "build", "up", "health", "record release"], record.Steps.Select(s => s.Name));
+        Assert.Equal(["lock", "detect compose", "fetch", "resolve", "keep serving release", "checkout", "build", "up", "health", "record release"], record.Steps.Select(s => s.Name));
         Assert.All(record.Steps, s => Assert.Equal(StepOutcome.Succeeded, s.Outcome));
         Assert.Contains("http http://localhost:8080/health: passed", record.HealthSummary, StringComparison.Ordinal);
         Assert.Equal(DeployOutcome.Running, _history.Saved[0].Outcome);
@@ -93,7 +94,7 @@ public sealed class DeployWorkflowTests
         Assert.Equal(ExitCodes.CommandFailed, result.ExitCode);
         var texts = failing.Commands.Select(c => c.Text).ToList();
         Assert.DoesNotContain(texts, t => t.Contains(" up -d", StringComparison.Ordinal));
-        Assert.Equal($"git -C /var/www/shop checkout --quiet --force --detach {Previous}", texts[^1]);
+        Assert.Contains($"git -C /var/www/shop checkout --quiet --force --detach {Previous}", texts.SkipWhile(t => !t.EndsWith(" build", StringComparison.Ordinal)));
         Assert.Equal(DeployOutcome.Failed, result.Record.Outcome);
         Assert.Equal("build", result.Record.Steps[^1].Name);
         Assert.EndsWith("failed on deploy@staging.example.com:22 with exit code 1: ERROR: Service 'backend' failed to build", result.Record.Error, StringComparison.Ordinal);
@@ -151,7 +152,7 @@ public sealed class DeployWorkflowTests
     [Fact]
     public async Task A_ref_the_repository_does_not_have_is_refused_before_anything_changes()
     {
-        var runner = new RecordingCommandRunner().Answer("docker compose version", standardOutput: "v1\n");
+        var runner = new RecordingCommandRunner().Answer("docker compose version", standardOutput: "v1\n").Answer("if mkdir", standardOutput: "acquired\n");
 
         var result = await DeployAsync(runner, "no-such-branch");
 

@@ -120,7 +120,7 @@ public sealed class ExecutionWorkflowTests
 
         Assert.Equal(ReportOutcome.Succeeded, report.Outcome);
         Assert.Contains(runner.Commands, c => c.Text == "cd /var/www/shop && docker compose -p shop-staging -f docker-compose.prod.yml restart backend");
-        Assert.Equal(["detect compose", "restart", "health"], report.Steps.Select(s => s.Name));
+        Assert.Equal(["lock", "detect compose", "restart", "health"], report.Steps.Select(s => s.Name));
         AssertValidAgainstSchema(report);
     }
 

@@ -40,6 +40,7 @@ public static class ProtocolFakes
 
     public static RecordingCommandRunner HealthyServer(string tag = "") => new RecordingCommandRunner("deploy@staging.example.com:22")
         .Answer("docker compose version", standardOutput: "v2\n")
+        .Answer("if mkdir", standardOutput: "acquired\n")
         .Answer("rev-parse --verify --quiet 'refs/remotes/origin/", standardOutput: Commit + "\n")
         .Answer("rev-parse --verify --quiet 'refs/tags/", standardOutput: Commit + "\n")
         .Answer("rev-parse --verify --quiet HEAD", standardOutput: Previous + "\n")
