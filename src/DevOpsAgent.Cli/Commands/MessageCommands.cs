@@ -31,6 +31,12 @@ public static class MessageCommands
         root.SetAction((parseResult, cancellationToken) =>
         {
             var text = parseResult.GetValue(message);
+            if (text is null && parseResult.GetValue(file) is null)
+            {
+                throw new DevOpsAgentException("No command: see `devops-agent --help`, or give a quoted message: "
+                    + "devops-agent \"DevOps Agent [CONSULT]: staging status\".", ExitCodes.Usage);
+            }
+
             if (text is not null && text != "-" && !text.Contains(' ', StringComparison.Ordinal))
             {
                 // One bare word is a mistyped verb far more often than a message.

@@ -121,6 +121,7 @@ public sealed class MessageCommandTests : IDisposable
     [InlineData(ExitCodes.InvalidInput, "one line", "execute", "DevOps Agent [EXECUTE TASK-045]: deploy feature to staging\nrm -rf /")]
     [InlineData(ExitCodes.Usage, "Unknown command 'deplyo'", "deplyo")]
     [InlineData(ExitCodes.Usage, "No message", "execute")]
+    [InlineData(ExitCodes.Usage, "No command: see `devops-agent --help`")]
     public async Task Bad_messages_fail_with_one_line_and_a_named_exit_code(int exitCode, string expected, params string[] args)
     {
         var (code, output, error) = await RunAsync(null, [.. args, "--config", Config()]);
