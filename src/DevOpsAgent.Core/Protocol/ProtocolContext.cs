@@ -35,7 +35,10 @@ public sealed record ProtocolContext
 
     public IReadOnlyCollection<string> EnvironmentNames => [.. Config.Environments.Keys];
 
-    /// <summary>Production is where releases ship after QA: the pre-flight checklist applies there.</summary>
+    /// <summary>Production is where releases ship after QA: named so, or guarded by a pre-flight (<c>preflight: tested_on:</c>).</summary>
+    public bool IsProductionEnvironment(string environment) =>
+        IsProduction(environment) || Config.Environments.TryGetValue(environment, out var e) && e.PreflightTestedOn is not null;
+
     public static bool IsProduction(string environment) => environment is "production" or "prod";
 }
 

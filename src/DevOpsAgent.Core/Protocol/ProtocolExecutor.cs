@@ -61,7 +61,7 @@ public sealed partial class ProtocolExecutor(ProtocolContext context)
             Outcome = outcome,
             StartedAt = startedAt,
             FinishedAt = context.Time.GetUtcNow(),
-            NextStep = ExecutionReport.SuggestNextStep(outcome, instruction.Action, instruction.Environment, taskId, ProtocolContext.IsProduction(instruction.Environment)),
+            NextStep = ExecutionReport.SuggestNextStep(outcome, instruction.Action, instruction.Environment, taskId, context.IsProductionEnvironment(instruction.Environment)),
             ExitCode = ExitCodes.Success,
         };
     }
