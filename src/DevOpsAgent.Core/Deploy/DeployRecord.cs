@@ -27,7 +27,7 @@ public sealed record DeployRecord
 {
     public required string Id { get; init; }
 
-    /// <summary><c>deploy</c> or <c>rollback</c>.</summary>
+    /// <summary><c>deploy</c> or <c>rollback</c>; for a refused EXECUTE, the instruction's action (restart, migrate, …).</summary>
     public string Action { get; init; } = "deploy";
 
     public required string Environment { get; init; }

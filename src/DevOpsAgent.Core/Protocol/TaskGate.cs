@@ -49,7 +49,8 @@ public static class TaskGate
     {
         Id = $"{now:yyyyMMddHHmmss}-{instruction.Environment}-refused-{Guid.NewGuid().ToString("N")[..6]}",
         Environment = instruction.Environment,
-        Ref = instruction is DeployInstruction { Ref: { } r } ? r.Name : instruction.Action,
+        Action = instruction.Action,
+        Ref = instruction switch { DeployInstruction { Ref: { } r } => r.Name, RollbackInstruction { To: { } to } => to.Name, _ => "-" },
         StartedBy = startedBy,
         TaskId = taskId,
         StartedAt = now,

@@ -89,7 +89,8 @@ public sealed class TaskGateTests
 
         var record = TaskGate.RefusalRecord("TASK-047", DeployStaging, "alice@laptop", "not assigned", now);
 
-        Assert.Equal((DeployOutcome.Refused, "staging", "deploy", "TASK-047", "not assigned", now), (record.Outcome, record.Environment, record.Ref, record.TaskId, record.Error, record.FinishedAt));
+        Assert.Equal((DeployOutcome.Refused, "staging", "deploy", "-", "TASK-047", "not assigned", now),
+            (record.Outcome, record.Environment, record.Action, record.Ref, record.TaskId, record.Error, record.FinishedAt));
     }
 
     [Fact]

@@ -87,6 +87,12 @@ public sealed class OrchestratorProtocolTests
         var where = await Run("consult", "what is deployed where?");
         Assert.Matches(@"^staging: v1\.1\.0 \([0-9a-f]{12}\), (just now|\d+ minutes? ago), TASK-045\nproduction: v1\.1\.0 \([0-9a-f]{12}\), (just now|\d+ minutes? ago), TASK-046$", where.Out.Trim());
 
+        // A rollback with nothing to go back to fails with the reason and leaves production serving.
+        var rollback = await Run("execute", "DevOps Agent [EXECUTE TASK-046]: rollback production", "--json");
+        Assert.True(rollback.ExitCode == ExitCodes.InvalidInput, rollback.Out + rollback.Error);
+        Assert.Contains("production has no earlier release recorded on the server to roll back to", rollback.Out, StringComparison.Ordinal);
+        Assert.Equal("production: All services running, healthy. Serving v1.1.0.", (await Run("consult", "production status")).Out.Trim());
+
         var required = await Run("consult", "DevOps Agent [CONSULT]: required environment variables", "--project-dir", examples);
         Assert.True(required.ExitCode == 0, required.Error);
         Assert.Contains("SECRET_KEY", required.Out.Split('\n')[0], StringComparison.Ordinal);
@@ -95,7 +101,7 @@ public sealed class OrchestratorProtocolTests
         var logs = await Run("consult", "logs staging backend", "--json");
         Assert.True(logs.ExitCode == 0, logs.Error);
 
-        foreach (var output in new[] { refused, deployed, status, migrations, production, first, last, where, required, logs })
+        foreach (var output in new[] { refused, deployed, status, migrations, production, first, last, where, rollback, required, logs })
         {
             Assert.DoesNotContain(stack.Canary, output.Out + output.Error, StringComparison.Ordinal);
         }
