@@ -34,6 +34,10 @@ public static class CliApp
         root.Subcommands.Add(LockCommand.Create(console));
         root.Subcommands.Add(Commands.BackupCommands.List(console));
         root.Subcommands.Add(Commands.BackupCommands.Restore(console));
+        root.Subcommands.Add(MessageCommands.Execute(console));
+        root.Subcommands.Add(MessageCommands.Consult(console));
+        root.Subcommands.Add(Mcp.McpCommand.Create(console));
+        MessageCommands.AttachBareMessage(root, console);
         return root;
     }
 

@@ -31,6 +31,8 @@ public sealed record ComposeCommands(ComposeFlavor Flavor, string AppPath, strin
     /// <summary>A command inside the running container of <paramref name="service"/>.</summary>
     public ShellCommand Exec(string service, params string[] command) => Compose(["exec", "-T", service, .. command]);
 
+    public ShellCommand Restart(string? service = null) => Compose(["restart", .. Optional(service)]);
+
     public ShellCommand Down(bool removeVolumes) => Compose(["down", "--remove-orphans", .. removeVolumes ? new[] { "--volumes" } : []]);
 
     private ShellCommand Compose(params string[] arguments)

@@ -18,6 +18,9 @@ public sealed partial record AgentConfig
     /// <summary>How alembic runs; null when the project has no migrations.</summary>
     public MigrationsConfig? Migrations { get; init; }
 
+    /// <summary>The optional <c>orchestrator:</c> section (project state, reports); null when absent.</summary>
+    public OrchestratorConfig? Orchestrator { get; init; }
+
     public EnvironmentConfig Environment(string name) =>
         Environments.TryGetValue(name, out var environment)
             ? environment
@@ -34,7 +37,7 @@ public sealed partial record AgentConfig
             throw new ConfigurationException(source, reader.Problems);
         }
 
-        reader.AllowOnly(mapping, "project", "repository", "compose_files", "migrations", "environments");
+        reader.AllowOnly(mapping, "project", "repository", "compose_files", "migrations", "environments", "orchestrator");
         var project = reader.RequiredString(mapping, "project");
         if (project.Length > 0 && !ProjectName().IsMatch(project))
         {
@@ -68,6 +71,7 @@ public sealed partial record AgentConfig
             ComposeFiles = composeFiles,
             Environments = environments,
             Migrations = MigrationsConfig.Read(reader, reader.Mapping(mapping["migrations"])),
+            Orchestrator = OrchestratorConfig.Read(reader, reader.Mapping(mapping["orchestrator"])),
         };
         foreach (var target in environments.Values.Where(e => e.PreflightTestedOn is not null && !environments.ContainsKey(e.PreflightTestedOn)))
         {

@@ -7,6 +7,8 @@ public enum DeployOutcome
     Failed,
     RolledBack,
     Planned,
+
+    /// <summary>An EXECUTE refused before anything ran (Layer 2: the task was missing or not assigned).</summary>
     Refused,
 }
 
@@ -25,7 +27,7 @@ public sealed record DeployRecord
 {
     public required string Id { get; init; }
 
-    /// <summary><c>deploy</c> or <c>rollback</c>.</summary>
+    /// <summary><c>deploy</c> or <c>rollback</c>; for a refused EXECUTE, the instruction's action (restart, migrate, …).</summary>
     public string Action { get; init; } = "deploy";
 
     public required string Environment { get; init; }

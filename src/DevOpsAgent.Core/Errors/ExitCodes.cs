@@ -29,7 +29,7 @@ public static class ExitCodes
     /// <summary>A quality check (check, env check) ran and found errors; the findings say which.</summary>
     public const int CheckFailed = 8;
 
-    /// <summary>Refused before anything changed: a pre-flight item failed, or the migrations cannot be run safely.</summary>
+    /// <summary>Refused before anything changed: a pre-flight item failed, the migrations cannot be run safely, or an Orchestrator message was for another agent, not understood, or its task not assigned to this agent.</summary>
     public const int Refused = 9;
 
     /// <summary>The deploy failed and the previous release was restored, healthy.</summary>

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+
+namespace DevOpsAgent.Cli.Mcp;
+
+/// <summary>
+/// <c>devops-agent mcp</c>: a Model Context Protocol server over stdio for LLM orchestrators. Read-only tools
+/// always; deploy, rollback and execute only with --allow-destructive. stdout carries the protocol, so every
+/// log line goes to stderr.
+/// </summary>
+public static class McpCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var allowDestructive = new Option<bool>("--allow-destructive")
+        {
+            Description = "Also expose execute, deploy and rollback (they still need a task assigned to DevOps Agent, and production's pre-flight).",
+        };
+        var command = new Command("mcp", "Serve the agent's tools over MCP (stdio): consult, status, history, check, migrations; execute/deploy/rollback with --allow-destructive.")
+        {
+            allowDestructive,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(settings: null);
+            builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(parseResult.GetValue(CliApp.Verbose) ? LogLevel.Debug : LogLevel.Warning);
+            builder.Services.AddSingleton(new McpAgent(parseResult));
+            var server = builder.Services
+                .AddMcpServer(options =>
+                {
+                    options.ServerInfo = new Implementation { Name = "devops-agent", Version = typeof(McpCommand).Assembly.GetName().Version?.ToString(3) ?? "0" };
+                    options.ServerInstructions = "DevOps Agent deploys docker-compose stacks over SSH for the Orchestrator. Ask with `consult`; "
+                        + "changes go through `execute` (EXECUTE messages for tasks assigned to DevOps Agent) when enabled.";
+                })
+                .WithStdioServerTransport()
+                .WithTools<ReadOnlyTools>();
+            var destructive = parseResult.GetValue(allowDestructive);
+            if (destructive)
+            {
+                server.WithTools<DestructiveTools>();
+            }
+
+            await console.Error.WriteLineAsync($"devops-agent mcp: serving on stdio ({(destructive ? "destructive tools ENABLED" : "read-only tools only")})");
+            await builder.Build().RunAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}
