@@ -35,7 +35,6 @@ remote() {
     -p "$SSH_PORT" deploy@127.0.0.1 "$@"
 }
 now() { date +%s.%N; }
-random_secret() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c "$1"; }
 
 WORK=$(mktemp -d)
 teardown() {
@@ -56,20 +55,8 @@ install -d -o deploy -g deploy -m 755 "$SERVER_DIR/www/bench"
 
 if ! remote "test -f $APP/.env"; then
   log "creating $APP/.env on the server (random secrets)"
-  password=$(random_secret 24)
-  secret=$(random_secret 48)
   # Sent over stdin, never on a command line.
-  remote "umask 077 && cat > $APP/.env.tmp && mv $APP/.env.tmp $APP/.env" <<ENV
-APP_ENV=production
-POSTGRES_USER=shop
-POSTGRES_PASSWORD=$password
-POSTGRES_DB=shop
-DATABASE_URL=postgresql://shop:$password@db:5432/shop
-SECRET_KEY=$secret
-API_BASE_URL=http://localhost:$HTTP_PORT
-VITE_API_BASE_URL=
-HTTP_PORT=$HTTP_PORT
-ENV
+  bash "$ROOT/scripts/testbed/server-env.sh" production "$HTTP_PORT" | remote "umask 077 && cat > $APP/.env.tmp && mv $APP/.env.tmp $APP/.env"
 fi
 
 cat >"$WORK/devops-agent.yml" <<YML

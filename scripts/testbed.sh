@@ -94,28 +94,12 @@ origin() {
     || git config --system --add safe.directory "$TB/origin/shop.git"
 }
 
-random_secret() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c "$1"; }
-
 server_env_file() {
   local dir=$1 http_port=$2 name=$3
   [ -f "$dir/.env" ] && return
-  local password secret
-  password=$(random_secret 24)
-  secret=$(random_secret 48)
   # What an operator puts on a server once; deploys never overwrite it.
-  cat >"$dir/.env" <<ENV
-APP_ENV=$name
-POSTGRES_USER=shop
-POSTGRES_PASSWORD=$password
-POSTGRES_DB=shop
-DATABASE_URL=postgresql://shop:$password@db:5432/shop
-SECRET_KEY=$secret
-API_BASE_URL=http://localhost:$http_port
-VITE_API_BASE_URL=
-HTTP_PORT=$http_port
-ENV
+  (umask 077 && bash "$ROOT/scripts/testbed/server-env.sh" "$name" "$http_port" >"$dir/.env")
   chown deploy:deploy "$dir/.env"
-  chmod 600 "$dir/.env"
 }
 
 start_server() {
