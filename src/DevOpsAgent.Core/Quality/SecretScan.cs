@@ -80,7 +80,10 @@ public static partial class SecretScan
             }
         }
 
-        if (ComposeUrl().Match(line) is { Success: true } url && IsRealValue(url.Groups[1].Value))
+        // The URL regex tries a scheme at every letter of the line, which made it most of the scan's time;
+        // it cannot match without "://", and looking for that first is one vectorized search.
+        if (line.Contains("://", StringComparison.Ordinal)
+            && ComposeUrl().Match(line) is { Success: true } url && IsRealValue(url.Groups[1].Value))
         {
             return Secret("secret-url-credentials", path, number, $"a URL carries a password: {Mask(url.Groups[1].Value)}");
         }
