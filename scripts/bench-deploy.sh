@@ -104,7 +104,7 @@ curl -fsS --max-time 5 -o /dev/null http://localhost:$HTTP_PORT/
 SH
 
 agent_deploy() {
-  dotnet "$AGENT_DLL" --config "$WORK/devops-agent.yml" --history "$WORK/history.db" deploy production >"$WORK/agent.log" 2>&1 \
+  dotnet "$AGENT_DLL" --config "$WORK/devops-agent.yml" --history "$WORK/history.db" deploy production --project-dir "$ROOT/examples/fullstack" >"$WORK/agent.log" 2>&1 \
     || { cat "$WORK/agent.log" >&2; exit 1; }
 }
 script_deploy() { remote bash -s <"$WORK/by-hand.sh" >"$WORK/script.log" 2>&1 || { cat "$WORK/script.log" >&2; exit 1; }; }

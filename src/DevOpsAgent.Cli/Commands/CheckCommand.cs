@@ -1,7 +1,4 @@
 using System.CommandLine;
-using DevOpsAgent.Core.Quality;
-using DevOpsAgent.Infrastructure.Compose;
-using DevOpsAgent.Infrastructure.Local;
 using DevOpsAgent.Infrastructure.Projects;
 
 namespace DevOpsAgent.Cli.Commands;
@@ -21,12 +18,7 @@ public static class CheckCommand
         command.Options.Add(schemaPath);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var root = parse.GetValue(directory)!;
-            await using var runner = new LocalCommandRunner();
-            var project = await ProjectLoader.LoadAsync(root, runner, cancellationToken);
-            var schemaFile = parse.GetValue(schemaPath) ?? ComposeSchemaLocator.Find(root);
-            var validator = schemaFile is null ? null : ComposeSchemaValidator.FromText(await File.ReadAllTextAsync(schemaFile, cancellationToken));
-            var findings = ProjectCheck.Run(project, validator is null ? null : validator.Validate);
+            var findings = await ProjectGate.CheckAsync(parse.GetValue(directory)!, parse.GetValue(schemaPath), cancellationToken);
             return await FindingsOutput.WriteAsync(console, findings, parse.GetValue(CommonOptions.Json), "check passed: no findings");
         });
         return command;

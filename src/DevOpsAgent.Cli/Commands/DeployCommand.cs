@@ -4,6 +4,7 @@ using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Git;
+using DevOpsAgent.Infrastructure.Projects;
 using DevOpsAgent.Infrastructure.History;
 
 namespace DevOpsAgent.Cli.Commands;
@@ -24,7 +25,7 @@ public static class DeployCommand
         var lockWait = new Option<int>("--lock-wait") { Description = "Seconds to wait for another deploy's lock on the server (default: refuse at once)." };
         var command = new Command("deploy", "Deploy the stack to an environment: fetch, build, migrate, up, verify health, record; roll back automatically on failure.")
         {
-            environment, gitRef, task, dryRun, qaApprovedBy, overridePreflight, lockWait, LockCommand.StaleAfter,
+            environment, gitRef, task, dryRun, qaApprovedBy, overridePreflight, lockWait, LockCommand.StaleAfter, ProtocolServices.ProjectDirectory,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -38,6 +39,7 @@ public static class DeployCommand
                 QaApprovedBy = parseResult.GetValue(qaApprovedBy),
                 LockWait = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(lockWait))),
                 LockStaleAfter = parseResult.GetValue(LockCommand.StaleAfter),
+                QualityGate = ProjectGate.For(ProtocolServices.ProjectDirectoryOf(parseResult)),
                 OverridePreflight = parseResult.GetValue(overridePreflight) is { } reason && reason.Trim().Length == 0
                     ? throw new DevOpsAgentException("--override-preflight needs a reason", ExitCodes.Usage)
                     : parseResult.GetValue(overridePreflight),

@@ -12,16 +12,15 @@ internal static class ProtocolServices
 {
     public static readonly Option<string?> ProjectDirectory = new("--project-dir")
     {
-        Description = "The application's directory, for \"required environment variables\" (default: the directory of devops-agent.yml).",
+        Description = "The application's directory: what `check` examines before every deploy, and where required variables are read (default: the directory of devops-agent.yml).",
     };
 
     public static ProtocolContext Create(ParseResult parseResult, IDeployObserver observer)
     {
         var services = new AgentServices(parseResult);
         var config = services.Config;
-        var configDirectory = ConfigDirectory(parseResult);
         var statePath = ProjectStateFile.PathFor(config, parseResult.GetValue(CommonOptions.Config)!);
-        var projectDirectory = parseResult.GetValue(ProjectDirectory) ?? configDirectory;
+        var projectDirectory = ProjectDirectoryOf(parseResult);
         return new ProtocolContext
         {
             Config = config,
@@ -34,10 +33,14 @@ internal static class ProtocolServices
                 await using var local = new LocalCommandRunner();
                 return await ProjectLoader.LoadAsync(projectDirectory, local, cancellationToken);
             },
+            QualityGate = ProjectGate.For(projectDirectory),
             Actor = AgentServices.Actor(),
             Observer = observer,
         };
     }
+
+    /// <summary>The application's files: --project-dir, else the folder of devops-agent.yml.</summary>
+    public static string ProjectDirectoryOf(ParseResult parseResult) => parseResult.GetValue(ProjectDirectory) ?? ConfigDirectory(parseResult);
 
     public static string ConfigDirectory(ParseResult parseResult) =>
         Path.GetDirectoryName(Path.GetFullPath(parseResult.GetValue(CommonOptions.Config)!))!;

@@ -20,6 +20,9 @@ public sealed record DeployRequest(EnvironmentConfig Environment, GitRef Ref, st
     /// <summary>A lock without a heartbeat for this long belongs to a dead deploy and is taken over.</summary>
     public TimeSpan LockStaleAfter { get; init; } = Locks.DeployLock.DefaultStaleAfter;
 
+    /// <summary>The project's pre-deployment checks, run first; errors refuse the deploy. Null skips them.</summary>
+    public Quality.QualityGate? QualityGate { get; init; }
+
     /// <summary>Plan only: commands are recorded, not run; health runs one pass and nothing is waited for.</summary>
     public bool DryRun { get; init; }
 }

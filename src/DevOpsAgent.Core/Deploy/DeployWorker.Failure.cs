@@ -13,7 +13,7 @@ public sealed partial class DeployWorker
     {
         state.Health ??= (error as HealthCheckFailedException)?.Report;
         var previous = state.Record.PreviousCommit;
-        var refused = error.ExitCode is ExitCodes.Refused or ExitCodes.Locked;
+        var refused = error.ExitCode is ExitCodes.Refused or ExitCodes.Locked or ExitCodes.CheckFailed;
         state.Record = state.Record with { Outcome = refused ? DeployOutcome.Refused : DeployOutcome.Failed, Error = error.Message };
 
         if (!state.Switched)

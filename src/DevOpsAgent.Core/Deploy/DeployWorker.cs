@@ -7,6 +7,7 @@ using DevOpsAgent.Core.Health;
 using DevOpsAgent.Core.Backups;
 using DevOpsAgent.Core.Locks;
 using DevOpsAgent.Core.Migrations;
+using DevOpsAgent.Core.Quality;
 
 namespace DevOpsAgent.Core.Deploy;
 
@@ -40,6 +41,11 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         DeployLease? lease = null;
         try
         {
+            if (request.QualityGate is { } gate)
+            {
+                await steps.RunAsync("check", () => CheckAsync(gate, cancellationToken), cancellationToken);
+            }
+
             lease = state.Lease = await steps.RunAsync("lock", () => LockAsync(request, state, cancellationToken), cancellationToken);
             steps.StepStarting = lease.UpdateStepAsync;
             await PrepareAsync(request, steps, state, cancellationToken);
@@ -67,6 +73,25 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         state.Record = state.Record with { FinishedAt = time.GetUtcNow(), Steps = [.. steps.Records], HealthSummary = state.Health?.Summary ?? "" };
         await history.SaveAsync(state.Record, CancellationToken.None);
         return new DeployResult(state.Record, state.Health, exitCode);
+    }
+
+    /// <summary>The seed's "before deployment" checklist: warnings are shown, errors refuse the deploy.</summary>
+    private async Task<string> CheckAsync(QualityGate gate, CancellationToken ct)
+    {
+        var findings = await gate(ct);
+        foreach (var finding in findings)
+        {
+            observer.CheckReported(new CheckResult($"check {finding.RuleId}", false, $"{finding.Location}: {finding.Message}")
+            {
+                Blocking = finding.Severity == Severity.Error,
+            });
+        }
+
+        var errors = findings.Where(f => f.Severity == Severity.Error).ToList();
+        return errors.Count == 0
+            ? findings.Count == 0 ? "no findings" : $"{findings.Count} warning(s)"
+            : throw new DevOpsAgentException(
+                $"refused: `devops-agent check` found {errors.Count} error(s), first {errors[0].Location}: {errors[0].Message} ({errors[0].RuleId})", ExitCodes.CheckFailed);
     }
 
     /// <summary>

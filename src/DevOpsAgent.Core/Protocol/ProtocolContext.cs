@@ -27,6 +27,9 @@ public sealed record ProtocolContext
     /// <summary>The application's files, for "required environment variables".</summary>
     public Func<CancellationToken, Task<ProjectSnapshot>>? LoadProjectAsync { get; init; }
 
+    /// <summary>The pre-deployment checks every deploy runs first; null skips them.</summary>
+    public QualityGate? QualityGate { get; init; }
+
     public required string Actor { get; init; }
 
     public IDeployObserver Observer { get; init; } = SilentObserver.Instance;

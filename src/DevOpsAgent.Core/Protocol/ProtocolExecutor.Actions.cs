@@ -16,7 +16,12 @@ public sealed partial class ProtocolExecutor
         var gitRef = deploy.Ref ?? task.Ref ?? environment.DefaultRef;
         await using var runner = await context.ConnectAsync(environment, cancellationToken);
         var result = await new DeployWorker(context.Config, runner, context.History, context.Observer, context.Time)
-            .DeployAsync(new DeployRequest(environment, gitRef, context.Actor) { TaskId = task.Id, QaApprovedBy = QaApproval.FromTask(task, context.StateSource).ApprovedBy }, cancellationToken);
+            .DeployAsync(new DeployRequest(environment, gitRef, context.Actor)
+            {
+                TaskId = task.Id,
+                QaApprovedBy = QaApproval.FromTask(task, context.StateSource).ApprovedBy,
+                QualityGate = context.QualityGate,
+            }, cancellationToken);
         return FromResult(message, deploy, task, startedAt, result);
     }
 

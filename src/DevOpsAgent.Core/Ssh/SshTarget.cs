@@ -12,6 +12,12 @@ public sealed record SshTarget
     /// <summary>Private key file; null means ~/.ssh/id_ed25519, then ~/.ssh/id_ecdsa, then ~/.ssh/id_rsa.</summary>
     public string? IdentityFile { get; init; }
 
+    /// <summary>
+    /// The ssh-agent's socket, whose keys are offered when no identity file is set (before the default key
+    /// files); null means $SSH_AUTH_SOCK.
+    /// </summary>
+    public string? AgentSocket { get; init; }
+
     /// <summary>known_hosts file; null means ~/.ssh/known_hosts.</summary>
     public string? KnownHostsFile { get; init; }
 

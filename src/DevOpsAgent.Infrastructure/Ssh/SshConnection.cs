@@ -1,35 +1,25 @@
 using System.Net.Sockets;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Ssh;
+using DevOpsAgent.Infrastructure.Ssh.Agent;
 using Renci.SshNet;
 using Renci.SshNet.Common;
 
 namespace DevOpsAgent.Infrastructure.Ssh;
 
 /// <summary>
-/// Opens any SSH.NET client (commands, SFTP) to one server the same way: key authentication from a file,
-/// the host key verified against known_hosts before any credential is sent, one error type for every failure.
+/// Opens any SSH.NET client (commands, SFTP) to one server the same way: key authentication (a key file or the
+/// ssh-agent's keys, see <see cref="SshCredentials"/>), the host key verified against known_hosts before any
+/// credential is sent, one error type for every failure.
 /// </summary>
 internal static class SshConnection
 {
     public static async Task<TClient> ConnectAsync<TClient>(SshTarget target, Func<ConnectionInfo, TClient> create, CancellationToken cancellationToken)
         where TClient : BaseClient
     {
-        var keyFile = target.IdentityFile ?? DefaultIdentityFile()
-            ?? throw new ConnectionFailedException($"No SSH private key for {target}: set identity_file or create ~/.ssh/id_ed25519.");
         var knownHostsFile = target.KnownHostsFile ?? Path.Combine(HomeSsh(), "known_hosts");
-
-        PrivateKeyFile key;
-        try
-        {
-            key = new PrivateKeyFile(keyFile);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or SshException or ArgumentException)
-        {
-            throw new ConnectionFailedException($"Cannot read SSH private key {keyFile}: {error.Message}", error);
-        }
-
-        var connectionInfo = new ConnectionInfo(target.Host, target.Port, target.User, new PrivateKeyAuthenticationMethod(target.User, key))
+        var credentials = await SshCredentials.ResolveAsync(target, cancellationToken);
+        var connectionInfo = new ConnectionInfo(target.Host, target.Port, target.User, new PrivateKeyAuthenticationMethod(target.User, [.. credentials.Keys]))
         {
             Timeout = target.ConnectTimeout,
         };
@@ -40,6 +30,16 @@ internal static class SshConnection
         try
         {
             await client.ConnectAsync(cancellationToken);
+        }
+        catch (SshAuthenticationException error)
+        {
+            client.Dispose();
+            throw new ConnectionFailedException(AuthenticationRefused(target, credentials, error), error);
+        }
+        catch (SshAgentException error)
+        {
+            client.Dispose();
+            throw new ConnectionFailedException($"Cannot authenticate to {target}: {error.Message}", error);
         }
         catch (Exception error) when (error is SshException or SocketException or TimeoutException or IOException)
         {
@@ -68,6 +68,9 @@ internal static class SshConnection
     private static string HomeSsh() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");
 
-    private static string? DefaultIdentityFile() =>
-        new[] { "id_ed25519", "id_ecdsa", "id_rsa" }.Select(name => Path.Combine(HomeSsh(), name)).FirstOrDefault(File.Exists);
+    private static string AuthenticationRefused(SshTarget target, SshCredentials credentials, SshAuthenticationException error)
+    {
+        var problems = credentials.Problems.Count > 0 ? $"; also {string.Join("; ", credentials.Problems)}" : "";
+        return $"Cannot connect to {target}: {error.Message.TrimEnd('.')} (offered {string.Join(", ", credentials.Offered)}{problems}).";
+    }
 }

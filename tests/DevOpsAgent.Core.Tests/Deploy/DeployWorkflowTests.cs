@@ -4,6 +4,7 @@ using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Git;
 using DevOpsAgent.Core.Health;
+using DevOpsAgent.Core.Quality;
 
 namespace DevOpsAgent.Core.Tests.Deploy;
 
@@ -159,6 +160,26 @@ public sealed class DeployWorkflowTests
         Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
         Assert.Equal("'no-such-branch' is neither a branch nor a tag nor a commit of /srv/git/shop.git.", result.Record.Error);
         Assert.DoesNotContain(runner.Commands, c => c.Text.Contains("checkout", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_project_that_fails_check_is_refused_before_the_server_is_touched()
+    {
+        var runner = HealthyServer();
+        IReadOnlyList<Finding> findings =
+        [
+            new Finding("compose-literal-secret", Severity.Error, "docker-compose.yml", 12, "POSTGRES_PASSWORD is a literal", "use ${POSTGRES_PASSWORD}"),
+            new Finding("compose-network", Severity.Warning, "docker-compose.yml", 3, "no shared network", "add one"),
+        ];
+
+        var result = await new DeployWorker(Config, runner, _history, _observer, TimeProvider.System).DeployAsync(
+            new DeployRequest(Staging, GitRef.Parse("staging"), "alice@laptop") { QualityGate = _ => Task.FromResult(findings) }, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.CheckFailed, result.ExitCode);
+        Assert.Equal(DeployOutcome.Refused, result.Record.Outcome);
+        Assert.Equal("refused: `devops-agent check` found 1 error(s), first docker-compose.yml:12: POSTGRES_PASSWORD is a literal (compose-literal-secret)", result.Record.Error);
+        Assert.Empty(runner.Commands);
+        Assert.Equal([("check compose-literal-secret", true), ("check compose-network", false)], _observer.Checks.Select(c => (c.Name, c.Blocking)));
     }
 
     private static void CopyRules(Func<RecordingCommandRunner> source, RecordingCommandRunner target) => target.AppendRulesFrom(source());

@@ -41,7 +41,9 @@ public sealed class OrchestratorProtocolTests
         await stack.SetUpAsync(ProjectState, Minutes(2));
         var cli = stack.Cli;
         var examples = Path.GetDirectoryName(AgentCli.ExampleConfig)!;
-        Task<(int ExitCode, string Out, string Error)> Run(params string[] args) => cli.RunAsync([.. args, "--config", stack.ConfigPath]);
+        // The stack deploys the reference application, so its files are what `check` looks at before each deploy.
+        Task<(int ExitCode, string Out, string Error)> Run(params string[] args) =>
+            cli.RunAsync([.. args, "--config", stack.ConfigPath, .. args.Contains("--project-dir") ? Array.Empty<string>() : ["--project-dir", examples]]);
 
         // Layer 2: a task assigned to another agent is refused, recorded, and nothing on the server changes.
         var refused = await Run("execute", "DevOps Agent [EXECUTE TASK-047]: Deploy feature to staging", "--json");
