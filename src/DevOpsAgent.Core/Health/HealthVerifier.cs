@@ -20,10 +20,17 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
         var services = (await runner.RunAsync(compose.Services(), cancellationToken)).EnsureSuccess(runner.Target)
             .StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         List<CheckResult> checks;
+        DateTimeOffset? healthySince = null;
         while (true)
         {
+            var roundStarted = time.GetUtcNow();
             checks = await RunChecksAsync(services, cancellationToken);
-            if (singlePass || checks.All(c => c.Passed) || time.GetUtcNow() >= deadline)
+            if (checks.All(c => c.Passed))
+            {
+                healthySince = roundStarted;
+            }
+
+            if (singlePass || healthySince is not null || time.GetUtcNow() >= deadline)
             {
                 break;
             }
@@ -32,12 +39,29 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
         }
 
         var logs = (await runner.RunAsync(compose.Logs(config.LogTail), cancellationToken)).StandardOutput;
-        var errors = LogScanner.FindErrors(logs, compose.ProjectName, logsSince);
-        checks.Add(new CheckResult("logs", errors.Count == 0,
-                errors.Count == 0 ? $"no errors in the last {config.LogTail} lines of each service" : $"{errors.Count} error line(s) in the last {config.LogTail} lines")
-            { Evidence = [.. errors.Select(Format)], Blocking = config.FailOnLogErrors });
+        checks.Add(LogCheck(logs, logsSince, healthySince));
 
         return new HealthReport([.. checks.Select(c => c.Passed ? c : WithEvidence(c, logs))]);
+    }
+
+    /// <summary>
+    /// Error lines since <paramref name="since"/> are all reported; only those written after the stack proved
+    /// healthy can fail the deploy. Restarts leave expected errors behind (nginx refused by a backend that is
+    /// being replaced, PostgreSQL still starting up) which say nothing about the release now serving.
+    /// </summary>
+    private CheckResult LogCheck(string logs, DateTimeOffset? since, DateTimeOffset? healthySince)
+    {
+        var errors = LogScanner.FindErrors(logs, compose.ProjectName, since);
+        var afterHealthy = healthySince is null ? errors.Count : LogScanner.FindErrors(logs, compose.ProjectName, healthySince).Count;
+        var detail = errors.Count == 0
+            ? $"no errors in the last {config.LogTail} lines of each service"
+            : $"{errors.Count} error line(s) in the last {config.LogTail} lines"
+              + (healthySince is null ? "" : afterHealthy == 0 ? ", none since the stack became healthy" : $", {afterHealthy} since the stack became healthy");
+        return new CheckResult("logs", errors.Count == 0, detail)
+        {
+            Evidence = [.. errors.Select(Format)],
+            Blocking = config.FailOnLogErrors && afterHealthy > 0,
+        };
     }
 
     private async Task<List<CheckResult>> RunChecksAsync(IReadOnlyList<string> services, CancellationToken cancellationToken)
