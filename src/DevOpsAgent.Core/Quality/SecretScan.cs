@@ -93,7 +93,9 @@ public static partial class SecretScan
             var key = assignment.Groups[1].Value;
             var value = assignment.Groups[3].Value;
             var quoted = assignment.Groups[2].Value.Length > 0;
-            if (!IsRealValue(value))
+            // In source code an unquoted right-hand side is an expression (a variable, a call), not a literal:
+            // `api_key = client_config.get("key")`. Config files (.env, YAML, INI) have no such thing.
+            if (!IsRealValue(value) || (!quoted && (IsSourceCode(path) || value.IndexOfAny(ExpressionCharacters) >= 0)))
             {
                 return null;
             }
@@ -111,6 +113,13 @@ public static partial class SecretScan
 
         return null;
     }
+
+    private static readonly char[] ExpressionCharacters = ['(', ')', '[', ']'];
+
+    private static readonly string[] SourceCodeExtensions =
+        [".py", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".vue", ".rb", ".go", ".java", ".kt", ".cs", ".php", ".rs", ".swift", ".scala"];
+
+    private static bool IsSourceCode(string path) => SourceCodeExtensions.Contains(System.IO.Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Not a placeholder, an interpolation or a reference to another variable.</summary>
     private static bool IsRealValue(string value) =>
