@@ -7,7 +7,6 @@ using DevOpsAgent.Core.Health;
 using DevOpsAgent.Core.Backups;
 using DevOpsAgent.Core.Locks;
 using DevOpsAgent.Core.Migrations;
-using DevOpsAgent.Core.Quality;
 
 namespace DevOpsAgent.Core.Deploy;
 
@@ -73,50 +72,6 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         state.Record = state.Record with { FinishedAt = time.GetUtcNow(), Steps = [.. steps.Records], HealthSummary = state.Health?.Summary ?? "" };
         await history.SaveAsync(state.Record, CancellationToken.None);
         return new DeployResult(state.Record, state.Health, exitCode);
-    }
-
-    /// <summary>The seed's "before deployment" checklist: warnings are shown, errors refuse the deploy.</summary>
-    private async Task<string> CheckAsync(QualityGate gate, CancellationToken ct)
-    {
-        var findings = await gate(ct);
-        foreach (var finding in findings)
-        {
-            observer.CheckReported(new CheckResult($"check {finding.RuleId}", false, $"{finding.Location}: {finding.Message}")
-            {
-                Blocking = finding.Severity == Severity.Error,
-            });
-        }
-
-        var errors = findings.Where(f => f.Severity == Severity.Error).ToList();
-        return errors.Count == 0
-            ? findings.Count == 0 ? "no findings" : $"{findings.Count} warning(s)"
-            : throw new DevOpsAgentException(
-                $"refused: `devops-agent check` found {errors.Count} error(s), first {errors[0].Location}: {errors[0].Message} ({errors[0].RuleId})", ExitCodes.CheckFailed);
-    }
-
-    /// <summary>
-    /// Takes the server's deploy lock. When the last holder died mid-deploy, says what it left half-done and
-    /// makes its last known good release the one to come back to.
-    /// </summary>
-    private async Task<DeployLease> LockAsync(DeployRequest request, DeployState state, CancellationToken ct)
-    {
-        var info = new LockInfo
-        {
-            DeployId = state.Record.Id,
-            Environment = request.Environment.Name,
-            Holder = request.StartedBy,
-            TaskId = request.TaskId,
-            Target = request.Ref.Name,
-            StartedAt = state.Record.StartedAt,
-        };
-        var lease = await DeployLock.AcquireAsync(runner, request.Environment.Path, info, request.LockWait, request.LockStaleAfter, ct);
-        if (lease.Abandoned is { Info: { } abandoned } status)
-        {
-            state.Interrupted = abandoned;
-            observer.CheckReported(new CheckResult("interrupted deploy", false, status.DescribeInterruption()) { Blocking = false });
-        }
-
-        return lease;
     }
 
     /// <summary>The first 12 characters of a full commit id; anything else unchanged.</summary>
@@ -202,30 +157,6 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
                 }, ct);
             }
         }
-    }
-
-    private async Task PreflightAsync(DeployRequest request, DeploySteps steps, DeployState state, string testedOn, CancellationToken ct)
-    {
-        var items = PreflightChecklist.Evaluate(state.Record.Commit!, request.QaApprovedBy, testedOn,
-            await history.ListAsync(testedOn, 200, ct), state.Plan, state.Serving);
-        state.Record = state.Record with { Preflight = items, PreflightOverride = request.OverridePreflight };
-        await steps.RunAsync("pre-flight", () =>
-        {
-            foreach (var item in items)
-            {
-                observer.CheckReported(new CheckResult($"pre-flight: {item.Name}", item.Passed, item.Reason));
-            }
-
-            var failed = items.Where(i => !i.Passed).Select(i => i.Name).ToList();
-            if (failed.Count == 0)
-            {
-                return Task.FromResult("all items passed");
-            }
-
-            return request.OverridePreflight is { Length: > 0 } reason || request.DryRun
-                ? Task.FromResult($"OVERRIDDEN ({string.Join(", ", failed)}): {request.OverridePreflight}")
-                : throw new DevOpsAgentException($"refused by the pre-flight checklist: {string.Join("; ", items.Where(i => !i.Passed).Select(i => $"{i.Name}: {i.Reason}"))}", ExitCodes.Refused);
-        }, ct);
     }
 
     private async Task SwitchAsync(DeployRequest request, DeploySteps steps, DeployState state, CancellationToken ct)
