@@ -66,6 +66,14 @@ public sealed class DeployTests : IDisposable
             Assert.Equal(newCommit, live.RootElement.GetProperty("release").GetProperty("commit").GetString());
             Assert.Equal("All services running, healthy.", live.RootElement.GetProperty("summary").GetString());
 
+            var logs = await _cli.RunAsync("logs", "staging", "backend", "--tail", "5", "--json");
+            Assert.Equal(0, logs.ExitCode);
+            using (var lines = JsonDocument.Parse(logs.Out))
+            {
+                Assert.InRange(lines.RootElement.GetArrayLength(), 1, 5);
+                Assert.All(lines.RootElement.EnumerateArray(), l => Assert.Equal("backend", l.GetProperty("service").GetString()));
+            }
+
             var text = await _cli.RunAsync("status", "staging");
             Assert.Contains($"Release:  {newCommit[..12]} ({newCommit[..12]})", text.Out, StringComparison.Ordinal);
         }

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using System.Text.Json;
+using DevOpsAgent.Cli.Output;
 using DevOpsAgent.Core.Compose;
+using DevOpsAgent.Core.Health;
 
 namespace DevOpsAgent.Cli.Commands;
 
@@ -20,9 +23,21 @@ public static class LogsCommand
             await using var runner = await services.ConnectAsync(target, cancellationToken);
             var compose = await ComposeDetection.ForEnvironmentAsync(runner, target, cancellationToken);
             var logs = compose.Logs(Math.Max(1, parseResult.GetValue(tail)), name, parseResult.GetValue(follow));
+            var json = parseResult.GetValue(CommonOptions.Json);
+            if (json && !parseResult.GetValue(follow))
+            {
+                var output = (await runner.RunAsync(logs, cancellationToken)).EnsureSuccess(runner.Target).StandardOutput;
+                JsonOutput.Write(console, LogScanner.Lines(output, compose.ProjectName).Select(Entry));
+                return 0;
+            }
+
+            // Followed lines are written as they come: one JSON object per line (JSON Lines) under --json.
+            Action<string> write = json
+                ? line => console.Out.WriteLine(JsonSerializer.Serialize(LogScanner.Lines(line, compose.ProjectName).Select(Entry).FirstOrDefault(), JsonOutput.Compact))
+                : console.Out.WriteLine;
             try
             {
-                var result = await runner.RunAsync(logs, cancellationToken, console.Out.WriteLine);
+                var result = await runner.RunAsync(logs, cancellationToken, write);
                 return result.EnsureSuccess(runner.Target).ExitCode;
             }
             catch (OperationCanceledException) when (parseResult.GetValue(follow))
@@ -32,4 +47,6 @@ public static class LogsCommand
         });
         return command;
     }
+
+    private static object Entry(LogFinding line) => new { line.Service, line.At, line.Line };
 }

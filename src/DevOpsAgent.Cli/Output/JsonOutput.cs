@@ -13,5 +13,8 @@ public static class JsonOutput
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>The same style on one line, for JSON Lines.</summary>
+    public static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
+
     public static void Write(CliConsole console, object value) => console.Out.WriteLine(JsonSerializer.Serialize(value, Options));
 }
