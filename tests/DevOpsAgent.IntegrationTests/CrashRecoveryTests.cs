@@ -34,8 +34,54 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Contains("free", free.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_second_deploy_is_refused_while_one_runs_and_names_the_holder()
+    {
+        await TestBed.Current.ResetAsync("staging", "shop-staging", new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+        var first = await _cli.RunAsync("deploy", "staging", "--ref", "v1.0.0");
+        Assert.True(first.ExitCode == 0, first.Out + first.Error);
+
+        using var running = StartAgent("deploy", "staging", "--ref", "v1.1.0", "--task", "TASK-050");
+        await WaitForAsync(running, "ok   lock");
+
+        var second = await _cli.RunAsync("deploy", "staging", "--ref", "v1.0.0");
+
+        Assert.Equal(DevOpsAgent.Core.Errors.ExitCodes.Locked, second.ExitCode);
+        Assert.Contains("TASK-050", second.Error, StringComparison.Ordinal);
+        Assert.Contains("v1.1.0", second.Error, StringComparison.Ordinal);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await running.WaitForExitAsync(timeout.Token);
+        Assert.Equal(0, running.ExitCode);
+        Assert.Equal("1.1.0", await ServerData.ServedVersionAsync("staging"));
+    }
+
     /// <summary>Runs devops-agent as its own process and kills it (SIGKILL) once it prints <paramref name="marker"/>.</summary>
     private async Task KillDeployAfterAsync(string marker, params string[] args)
+    {
+        using var process = StartAgent(args);
+        await WaitForAsync(process, marker);
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    private static async Task WaitForAsync(Process process, string marker)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.Contains(marker, StringComparison.Ordinal))
+            {
+                // Keep draining its output so it never blocks on a full pipe.
+                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                return;
+            }
+        }
+
+        Assert.Fail($"devops-agent ended before printing '{marker}': {await process.StandardError.ReadToEndAsync(timeout.Token)}");
+    }
+
+    /// <summary>devops-agent as its own process, with this test's config and history.</summary>
+    private Process StartAgent(params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "devops-agent.dll"), .. args,
@@ -44,19 +90,7 @@ public sealed class CrashRecoveryTests : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (line.Contains(marker, StringComparison.Ordinal))
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(timeout.Token);
-                return;
-            }
-        }
-
-        Assert.Fail($"the deploy ended before printing '{marker}': {await process.StandardError.ReadToEndAsync(timeout.Token)}");
+        return Process.Start(start)!;
     }
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);

@@ -27,13 +27,19 @@ public static class LogsCommand
             if (json && !parseResult.GetValue(follow))
             {
                 var output = (await runner.RunAsync(logs, cancellationToken)).EnsureSuccess(runner.Target).StandardOutput;
-                JsonOutput.Write(console, LogScanner.Lines(output, compose.ProjectName).Select(Entry));
+                JsonOutput.Write(console, LogScanner.Lines(output, compose.ProjectName).Where(FromService).Select(Entry));
                 return 0;
             }
 
             // Followed lines are written as they come: one JSON object per line (JSON Lines) under --json.
             Action<string> write = json
-                ? line => console.Out.WriteLine(JsonSerializer.Serialize(LogScanner.Lines(line, compose.ProjectName).Select(Entry).FirstOrDefault(), JsonOutput.Compact))
+                ? line =>
+                {
+                    foreach (var entry in LogScanner.Lines(line, compose.ProjectName).Where(FromService))
+                    {
+                        console.Out.WriteLine(JsonSerializer.Serialize(Entry(entry), JsonOutput.Compact));
+                    }
+                }
                 : console.Out.WriteLine;
             try
             {
@@ -49,4 +55,7 @@ public static class LogsCommand
     }
 
     private static object Entry(LogFinding line) => new { line.Service, line.At, line.Line };
+
+    /// <summary>Lines a service wrote, not compose's own ("Attaching to …").</summary>
+    private static bool FromService(LogFinding line) => line.Service.Length > 0;
 }

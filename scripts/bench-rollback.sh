@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Rollback benchmark (not a test): how long going back takes compared with going forward, both measured in
+# the same run. Each round deploys v1.1.0 over v1.0.0 with `devops-agent deploy` (check, lock, build from
+# cache, migration 0001 → 0002, up, health) and then `devops-agent rollback --to v1.0.0` (downgrade
+# 0002 → 0001, kept images re-tagged instead of a build, up, health). Prints each round's times and the
+# median ratio (rollback / deploy). For the test bed (scripts/testbed.sh up), as root.
+#
+#   scripts/bench-rollback.sh [rounds]      (default 5; or BENCH_RUNS)
+#
+# Out of the other stacks' way: the `production` server, its own folder /var/www/bench-rollback, compose
+# project `bench-rollback`, HTTP port 18091, its own .env, config and history; torn down at the end.
+set -euo pipefail
+
+RUNS=${1:-${BENCH_RUNS:-5}}
+APP=/var/www/bench-rollback
+PROJECT=bench-rollback
+HTTP_PORT=18091
+SSH_PORT=2223
+SERVER_DIR=${DEVOPS_TESTBED_DIR:-/var/lib/devops-agent-testbed}/servers/production
+# shellcheck source=scripts/bench-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
+
+bench_setup
+cat >"$WORK/devops-agent.yml" <<YML
+project: bench-rollback
+repository: $ORIGIN
+compose_files:
+  - docker-compose.prod.yml
+migrations:
+  service: backend
+  database_service: db
+environments:
+  production:
+    server: 127.0.0.1
+    port: $SSH_PORT
+    user: deploy
+    path: $APP
+    identity_file: $KEY
+    known_hosts: $KNOWN_HOSTS
+    tag: v1.1.0
+    compose_project: $PROJECT
+    health:
+      timeout: 180s
+      interval: 1s
+      http:
+        - url: http://localhost:$HTTP_PORT/health
+          json:
+            status: healthy
+      frontend: http://localhost:$HTTP_PORT/
+      database: db
+YML
+
+# Not timed: both releases built once and kept, the database at v1.0.0's revision.
+log "warm-up: v1.0.0, v1.1.0, back to v1.0.0 (not timed)"
+agent deploy production --ref v1.0.0
+agent deploy production --ref v1.1.0
+agent rollback production --to v1.0.0
+
+deploy_times=(); rollback_times=(); ratios=()
+for run in $(seq 1 "$RUNS"); do
+  d=$(timed agent deploy production --ref v1.1.0)
+  r=$(timed agent rollback production --to v1.0.0)
+  grep -q "0002 → 0001" "$WORK/agent.log" || { log "the rollback did not downgrade the database"; cat "$WORK/agent.log" >&2; exit 1; }
+  deploy_times+=("$d"); rollback_times+=("$r")
+  ratios+=("$(awk -v r="$r" -v d="$d" 'BEGIN { printf "%.2f", r / d }')")
+  log "round $run: deploy ${d}s, rollback ${r}s"
+done
+
+echo "Rollback benchmark: deploy v1.1.0 over v1.0.0, then roll back to v1.0.0, $RUNS rounds"
+echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(uname -sr), compose: $COMPOSE"
+echo
+echo "| round | deploy v1.1.0 (s) | rollback to v1.0.0 (s) | ratio |"
+echo "|---:|---:|---:|---:|"
+for i in $(seq 0 $((RUNS - 1))); do
+  echo "| $((i + 1)) | ${deploy_times[$i]} | ${rollback_times[$i]} | ${ratios[$i]} |"
+done
+echo "| median | $(median "${deploy_times[@]}") | $(median "${rollback_times[@]}") | **$(median "${ratios[@]}")** |"
+echo
+echo "median ratio (rollback / deploy): $(median "${ratios[@]}")"
+echo
+echo "The last rollback's own per-step timings:"
+sed 's/^/    /' "$WORK/agent.log"
