@@ -68,7 +68,8 @@ done
 curl -fsS --max-time 5 -o /dev/null http://localhost:$HTTP_PORT/
 SH
 
-agent_deploy() { agent deploy production; }
+# check looks at the reference application, which the benchmark deploys.
+agent_deploy() { agent deploy production --project-dir "$ROOT/examples/fullstack"; }
 script_deploy() { remote bash -s <"$WORK/by-hand.sh" >"$WORK/script.log" 2>&1 || { cat "$WORK/script.log" >&2; exit 1; }; }
 
 # A first deploy (cold build, volume creation) is not what is compared: warm up with each side once.

@@ -47,6 +47,6 @@ bench_setup() {
 
 # devops-agent with the benchmark's own config and history; its output kept in $WORK/agent.log.
 agent() {
-  dotnet "$AGENT_DLL" --config "$WORK/devops-agent.yml" --history "$WORK/history.db" "$@" --project-dir "$ROOT/examples/fullstack" >"$WORK/agent.log" 2>&1 \
+  dotnet "$AGENT_DLL" --config "$WORK/devops-agent.yml" --history "$WORK/history.db" "$@" >"$WORK/agent.log" 2>&1 \
     || { cat "$WORK/agent.log" >&2; exit 1; }
 }
