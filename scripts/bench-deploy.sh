@@ -24,31 +24,7 @@ SERVER_DIR=${DEVOPS_TESTBED_DIR:-/var/lib/devops-agent-testbed}/servers/producti
 # --- setup (not timed) ---------------------------------------------------------------------------------
 bench_setup
 
-cat >"$WORK/devops-agent.yml" <<YML
-project: bench
-repository: $ORIGIN
-compose_files:
-  - docker-compose.prod.yml
-environments:
-  production:
-    server: 127.0.0.1
-    port: $SSH_PORT
-    user: deploy
-    path: $APP
-    identity_file: $KEY
-    known_hosts: $KNOWN_HOSTS
-    tag: $REF
-    compose_project: $PROJECT
-    health:
-      timeout: 180s
-      interval: 1s
-      http:
-        - url: http://localhost:$HTTP_PORT/health
-          json:
-            status: healthy
-      frontend: http://localhost:$HTTP_PORT/
-      database: db
-YML
+bench_config "$REF"
 
 # The hand-written deploy: what an operator types, in one ssh session.
 cat >"$WORK/by-hand.sh" <<SH

@@ -45,6 +45,37 @@ bench_setup() {
   fi
 }
 
+# The benchmark's devops-agent.yml: its own project, folder and port on the production server.
+# Usage: bench_config <tag> [extra top-level YAML, e.g. a migrations section]
+bench_config() {
+  cat >"$WORK/devops-agent.yml" <<YML
+project: $PROJECT
+repository: $ORIGIN
+compose_files:
+  - docker-compose.prod.yml
+${2:-}
+environments:
+  production:
+    server: 127.0.0.1
+    port: $SSH_PORT
+    user: deploy
+    path: $APP
+    identity_file: $KEY
+    known_hosts: $KNOWN_HOSTS
+    tag: $1
+    compose_project: $PROJECT
+    health:
+      timeout: 180s
+      interval: 1s
+      http:
+        - url: http://localhost:$HTTP_PORT/health
+          json:
+            status: healthy
+      frontend: http://localhost:$HTTP_PORT/
+      database: db
+YML
+}
+
 # devops-agent with the benchmark's own config and history; its output kept in $WORK/agent.log.
 agent() {
   dotnet "$AGENT_DLL" --config "$WORK/devops-agent.yml" --history "$WORK/history.db" "$@" >"$WORK/agent.log" 2>&1 \

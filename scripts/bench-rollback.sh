@@ -21,34 +21,7 @@ SERVER_DIR=${DEVOPS_TESTBED_DIR:-/var/lib/devops-agent-testbed}/servers/producti
 . "$(dirname "${BASH_SOURCE[0]}")/bench-lib.sh"
 
 bench_setup
-cat >"$WORK/devops-agent.yml" <<YML
-project: bench-rollback
-repository: $ORIGIN
-compose_files:
-  - docker-compose.prod.yml
-migrations:
-  service: backend
-  database_service: db
-environments:
-  production:
-    server: 127.0.0.1
-    port: $SSH_PORT
-    user: deploy
-    path: $APP
-    identity_file: $KEY
-    known_hosts: $KNOWN_HOSTS
-    tag: v1.1.0
-    compose_project: $PROJECT
-    health:
-      timeout: 180s
-      interval: 1s
-      http:
-        - url: http://localhost:$HTTP_PORT/health
-          json:
-            status: healthy
-      frontend: http://localhost:$HTTP_PORT/
-      database: db
-YML
+bench_config v1.1.0 "$(printf 'migrations:\n  service: backend\n  database_service: db')"
 
 # Not timed: both releases built once and kept, the database at v1.0.0's revision.
 log "warm-up: v1.0.0, v1.1.0, back to v1.0.0 (not timed)"
