@@ -3,6 +3,7 @@ using DevOpsAgent.Cli.Output;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Protocol;
 using DevOpsAgent.Infrastructure.Protocol;
+using DevOpsAgent.Core.Secrets;
 
 namespace DevOpsAgent.Cli.Commands;
 

@@ -5,6 +5,7 @@ using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Protocol;
 using DevOpsAgent.Infrastructure.Protocol;
 using ModelContextProtocol;
+using DevOpsAgent.Core.Secrets;
 
 namespace DevOpsAgent.Cli.Mcp;
 

@@ -1,4 +1,5 @@
 using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Secrets;
 using DevOpsAgent.Core.Shell;
 
 namespace DevOpsAgent.Core.Execution;
@@ -22,7 +23,7 @@ public sealed class CommandFailedException(CommandResult result, string? target 
     {
         var where = target is null ? "" : $" on {target}";
         var tail = Tail(string.IsNullOrWhiteSpace(result.StandardError) ? result.StandardOutput : result.StandardError);
-        return $"`{result.Command.Text}` failed{where} with exit code {result.ExitCode}" + (tail.Length > 0 ? $": {tail}" : "");
+        return $"`{result.Command.Text}` failed{where} with exit code {result.ExitCode}" + (tail.Length > 0 ? $": {Redaction.Redact(tail)}" : "");
     }
 
     private static string Tail(string output)

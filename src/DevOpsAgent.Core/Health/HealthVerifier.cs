@@ -2,6 +2,7 @@ using System.Text.Json;
 using DevOpsAgent.Core.Compose;
 using DevOpsAgent.Core.Configuration;
 using DevOpsAgent.Core.Execution;
+using DevOpsAgent.Core.Secrets;
 
 namespace DevOpsAgent.Core.Health;
 
@@ -156,13 +157,15 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
         }
     }
 
-    private static string Format(LogFinding finding) => finding.Service.Length == 0 ? finding.Line : $"{finding.Service} | {finding.Line}";
+    /// <summary>A log line as evidence: what a server printed may hold a secret, so it is masked.</summary>
+    private static string Format(LogFinding finding) =>
+        Redaction.Redact(finding.Service.Length == 0 ? finding.Line : $"{finding.Service} | {finding.Line}");
 
     private static string LastLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "";
 
     private static string Shorten(string body)
     {
-        var flat = body.ReplaceLineEndings(" ").Trim();
+        var flat = Redaction.Redact(body.ReplaceLineEndings(" ").Trim());
         return flat.Length <= 120 ? flat : flat[..120] + "…";
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DevOpsAgent.Core.Secrets;
 
 namespace DevOpsAgent.Core.Protocol;
 

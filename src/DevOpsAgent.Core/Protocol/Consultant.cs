@@ -3,6 +3,7 @@ using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Health;
 using DevOpsAgent.Core.Status;
+using DevOpsAgent.Core.Secrets;
 
 namespace DevOpsAgent.Core.Protocol;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Health;
+using DevOpsAgent.Core.Secrets;
 
 namespace DevOpsAgent.Core.Protocol;
 

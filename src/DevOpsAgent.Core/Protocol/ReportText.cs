@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Secrets;
 
 namespace DevOpsAgent.Core.Protocol;
 

@@ -40,4 +40,19 @@ public sealed class HealthVerifierTests
         Assert.Equal(["backend | 2099-01-01T00:00:00.000000000Z ERROR: payment provider unreachable"], logs.Evidence);
         Assert.False(report.Healthy);
     }
+
+    [Fact]
+    public async Task Secrets_a_server_prints_never_reach_the_report()
+    {
+        const string Canary = "canary-7f3a9c";
+        var runner = Server($"shop-production_backend_1  | 2099-01-01T00:00:00.000000000Z ERROR: cannot reach postgresql://shop:{Canary}@db:5432/shop (SECRET_KEY={Canary})\n")
+            .Answer("http://localhost:8080/health", standardOutput: $"{{\"status\":\"unhealthy\",\"dsn\":\"postgresql://shop:{Canary}@db/shop\"}}\n503");
+        var config = Strict with { Http = [new HttpCheck("http://localhost:8080/health")] };
+
+        var report = await new HealthVerifier(runner, Compose, config, TimeProvider.System).VerifyAsync(true, CancellationToken.None);
+
+        Assert.DoesNotContain(Canary, report.Summary, StringComparison.Ordinal);
+        Assert.DoesNotContain(report.Checks.SelectMany(c => c.Evidence), line => line.Contains(Canary, StringComparison.Ordinal));
+        Assert.Contains(report.Checks.SelectMany(c => c.Evidence), line => line.Contains("postgresql://shop:***@db:5432/shop", StringComparison.Ordinal));
+    }
 }

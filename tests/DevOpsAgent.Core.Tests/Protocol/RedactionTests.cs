@@ -1,4 +1,5 @@
 using DevOpsAgent.Core.Protocol;
+using DevOpsAgent.Core.Secrets;
 
 namespace DevOpsAgent.Core.Tests.Protocol;
 

@@ -26,6 +26,19 @@ public sealed class ShellCommandTests
             ShellCommand.Of("test", "-f", "a").Or(ShellCommand.Of("touch", "a")).Pipe(ShellCommand.Of("cat")).InDirectory("/srv").Text);
 
     [Fact]
+    public void A_failed_command_never_quotes_a_secret_from_its_output()
+    {
+        const string Canary = "canary-51e0b2";
+        var result = new DevOpsAgent.Core.Execution.CommandResult(ShellCommand.Of("alembic", "upgrade", "head"), 1, "",
+            $"connecting to postgresql://shop:{Canary}@db/shop\nDATABASE_PASSWORD={Canary} rejected\n", TimeSpan.Zero);
+
+        var error = Assert.Throws<DevOpsAgent.Core.Execution.CommandFailedException>(() => result.EnsureSuccess("deploy@staging:22"));
+
+        Assert.DoesNotContain(Canary, error.Message, StringComparison.Ordinal);
+        Assert.Equal("`alembic upgrade head` failed on deploy@staging:22 with exit code 1: connecting to postgresql://shop:***@db/shop | DATABASE_PASSWORD=*** rejected", error.Message);
+    }
+
+    [Fact]
     public void Environment_values_are_quoted_and_names_validated()
     {
         var command = ShellCommand.Of("env").WithEnvironment([new("MODE", "a b")]);

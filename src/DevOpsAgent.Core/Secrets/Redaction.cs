@@ -1,10 +1,11 @@
 using System.Text.RegularExpressions;
 
-namespace DevOpsAgent.Core.Protocol;
+namespace DevOpsAgent.Core.Secrets;
 
 /// <summary>
 /// Masks what looks like a secret in text taken from a server (log lines): passwords in URLs and values of
-/// KEY/SECRET/TOKEN/PASSWORD assignments. Answers quote log lines; they must never quote a secret.
+/// KEY/SECRET/TOKEN/PASSWORD assignments. Errors, health evidence and answers quote server output; they must
+/// never quote a secret.
 /// </summary>
 public static partial class Redaction
 {
