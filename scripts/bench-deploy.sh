@@ -69,14 +69,7 @@ done
 echo "Deploy benchmark: $REF of the reference stack to the test bed's production server, $RUNS runs each, alternating"
 echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(uname -sr), compose: $COMPOSE"
 echo
-echo "| run | devops-agent deploy (s) | ssh+git+compose+curl script (s) | ratio |"
-echo "|---:|---:|---:|---:|"
-for i in $(seq 0 $((RUNS - 1))); do
-  echo "| $((i + 1)) | ${agent_times[$i]} | ${script_times[$i]} | ${ratios[$i]} |"
-done
-echo "| median | $(median "${agent_times[@]}") | $(median "${script_times[@]}") | **$(median "${ratios[@]}")** |"
-echo
-echo "median overhead ratio (agent / script): $(median "${ratios[@]}")"
+bench_table run "devops-agent deploy (s)" "ssh+git+compose+curl script (s)" "overhead ratio (agent / script)" agent_times script_times ratios
 echo
 echo "Where the agent's time went in its last run (its own per-step timings):"
 sed 's/^/    /' "$WORK/agent.log"

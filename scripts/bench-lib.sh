@@ -76,6 +76,22 @@ environments:
 YML
 }
 
+# The results as a Markdown table with a median row, then the median ratio on its own line.
+# Usage: bench_table <row name> <first column> <second column> <ratio caption> <first times> <second times> <ratios>
+# (the last three are names of arrays).
+bench_table() {
+  local row=$1 first=$2 second=$3 caption=$4
+  local -n a=$5 b=$6 r=$7
+  echo "| $row | $first | $second | ratio |"
+  echo "|---:|---:|---:|---:|"
+  for i in "${!a[@]}"; do
+    echo "| $((i + 1)) | ${a[$i]} | ${b[$i]} | ${r[$i]} |"
+  done
+  echo "| median | $(median "${a[@]}") | $(median "${b[@]}") | **$(median "${r[@]}")** |"
+  echo
+  echo "median $caption: $(median "${r[@]}")"
+}
+
 # devops-agent with the benchmark's own config and history; its output kept in $WORK/agent.log.
 agent() {
   dotnet "$AGENT_DLL" --config "$WORK/devops-agent.yml" --history "$WORK/history.db" "$@" >"$WORK/agent.log" 2>&1 \

@@ -44,14 +44,7 @@ done
 echo "Rollback benchmark: deploy v1.1.0 over v1.0.0, then roll back to v1.0.0, $RUNS rounds"
 echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(uname -sr), compose: $COMPOSE"
 echo
-echo "| round | deploy v1.1.0 (s) | rollback to v1.0.0 (s) | ratio |"
-echo "|---:|---:|---:|---:|"
-for i in $(seq 0 $((RUNS - 1))); do
-  echo "| $((i + 1)) | ${deploy_times[$i]} | ${rollback_times[$i]} | ${ratios[$i]} |"
-done
-echo "| median | $(median "${deploy_times[@]}") | $(median "${rollback_times[@]}") | **$(median "${ratios[@]}")** |"
-echo
-echo "median ratio (rollback / deploy): $(median "${ratios[@]}")"
+bench_table round "deploy v1.1.0 (s)" "rollback to v1.0.0 (s)" "ratio (rollback / deploy)" deploy_times rollback_times ratios
 echo
 echo "The last rollback's own per-step timings:"
 sed 's/^/    /' "$WORK/agent.log"

@@ -37,7 +37,7 @@ public static class HistoryCommand
                     Cell(record.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
                     Cell(record.Environment),
                     Cell(record.Version ?? record.Ref),
-                    Cell(record.Commit is { Length: >= 12 } c ? c[..12] : record.Commit ?? ""),
+                    Cell(DeployWorker.ShortCommit(record.Commit ?? "")),
                     Cell(record.Outcome.ToString().ToLowerInvariant()),
                     Cell(record.Duration is { } d ? ConsoleDeployObserver.Seconds(d) : ""),
                     Cell(record.StartedBy),

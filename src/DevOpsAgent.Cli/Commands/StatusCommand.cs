@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DevOpsAgent.Cli.Output;
+using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Status;
 
@@ -32,7 +33,7 @@ public static class StatusCommand
                 var o = console.Out;
                 o.WriteLine($"{status.Environment} ({status.Target}, {target.Path})");
                 o.WriteLine(status.Release is { } r
-                    ? $"Release:  {r.Version} ({r.Commit[..Math.Min(12, r.Commit.Length)]}), deployed {r.DeployedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC by {r.DeployedBy}{(r.TaskId is null ? "" : $" for {r.TaskId}")}"
+                    ? $"Release:  {r.Version} ({DeployWorker.ShortCommit(r.Commit)}), deployed {r.DeployedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC by {r.DeployedBy}{(r.TaskId is null ? "" : $" for {r.TaskId}")}"
                     : "Release:  none recorded on the server (never deployed by devops-agent)");
                 foreach (var service in status.Services)
                 {
