@@ -5,6 +5,7 @@ using DevOpsAgent.Core.Backups;
 using DevOpsAgent.Core.Compose;
 using DevOpsAgent.Core.Configuration;
 using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Operations;
 
 namespace DevOpsAgent.Cli.Commands;
 
@@ -67,8 +68,20 @@ public static class BackupCommands
             }
 
             await using var runner = await services.ConnectAsync(target, cancellationToken);
-            var compose = await ComposeDetection.ForEnvironmentAsync(runner, target, cancellationToken);
-            await BackupWorker.RestoreAsync(runner, compose, db, target.Path, name, cancellationToken);
+            var observer = new ConsoleDeployObserver(console, parseResult.GetValue(CliApp.Verbose), silent: parseResult.GetValue(CommonOptions.Json));
+            // One transaction: a restore that fails or is cut off leaves the database as it was, so nothing is half-way.
+            var result = await new OperationEnvelope(runner, services.History(), observer, TimeProvider.System).RunAsync(
+                target, "restore", name, AgentServices.Actor(), null, async (steps, _, ct) =>
+                {
+                    var compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, target, ct), ct);
+                    await steps.RunAsync("restore", async () => { await BackupWorker.RestoreAsync(runner, compose, db, target.Path, name, ct); return name; }, ct);
+                    return null;
+                }, cancellationToken);
+            if (result.Error is { } error)
+            {
+                throw error;
+            }
+
             if (parseResult.GetValue(CommonOptions.Json))
             {
                 JsonOutput.Write(console, new { Environment = target.Name, Restored = name, Service = db });

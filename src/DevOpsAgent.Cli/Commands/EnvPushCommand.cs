@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DevOpsAgent.Core.Operations;
 using System.Text;
 using DevOpsAgent.Cli.Output;
 using DevOpsAgent.Core.Dotenv;
@@ -27,7 +28,29 @@ public static class EnvPushCommand
             var (local, content) = await LocalDotenv.ReadAsync(parse, cancellationToken);
             await using var store = await services.OpenSecretFilesAsync(target, cancellationToken);
             var sync = new EnvSync(store, target.Path);
-            var result = await sync.PushAsync(local, content, parse.GetValue(dryRun), cancellationToken);
+            EnvPushResult? pushed = null;
+            if (parse.GetValue(dryRun))
+            {
+                pushed = await sync.PushAsync(local, content, dryRun: true, cancellationToken);
+            }
+            else
+            {
+                // The upload is one atomic rename, but it must not land in the middle of a deploy that reads .env.
+                await using var runner = await services.ConnectAsync(target, cancellationToken);
+                var observer = new ConsoleDeployObserver(console, parse.GetValue(CliApp.Verbose), silent: true);
+                var operation = await new OperationEnvelope(runner, services.History(), observer, TimeProvider.System).RunAsync(
+                    target, "env push", ".env", AgentServices.Actor(), null, async (steps, _, ct) =>
+                    {
+                        pushed = await steps.RunAsync("upload", async () => await sync.PushAsync(local, content, dryRun: false, ct), ct);
+                        return null;
+                    }, cancellationToken);
+                if (operation.Error is { } error)
+                {
+                    throw error;
+                }
+            }
+
+            var result = pushed!;
 
             if (parse.GetValue(CommonOptions.Json))
             {

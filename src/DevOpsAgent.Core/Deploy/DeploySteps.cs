@@ -21,12 +21,16 @@ public sealed class DeploySteps(ICommandRunner runner, IDeployObserver observer,
 
     public TimeProvider Time => time;
 
+    /// <summary>The step running now (or the last one started), for messages about an interruption.</summary>
+    public string? Current { get; private set; }
+
     /// <summary>Told each step's name before it runs (the deploy lock records where a deploy is).</summary>
     public Func<string, CancellationToken, Task>? StepStarting { get; set; }
 
     public async Task<T> RunAsync<T>(string name, Func<Task<T>> action, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Current = name;
         if (StepStarting is not null)
         {
             await StepStarting(name, cancellationToken);

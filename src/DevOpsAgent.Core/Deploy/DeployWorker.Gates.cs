@@ -1,6 +1,8 @@
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Health;
+using DevOpsAgent.Core.Compose;
 using DevOpsAgent.Core.Locks;
+using DevOpsAgent.Core.Operations;
 using DevOpsAgent.Core.Quality;
 
 namespace DevOpsAgent.Core.Deploy;
@@ -27,13 +29,9 @@ public sealed partial class DeployWorker
                 $"refused: `devops-agent check` found {errors.Count} error(s), first {errors[0].Location}: {errors[0].Message} ({errors[0].RuleId})", ExitCodes.CheckFailed);
     }
 
-    /// <summary>
-    /// Takes the server's deploy lock. When the last holder died mid-deploy, says what it left half-done and
-    /// makes its last known good release the one to come back to.
-    /// </summary>
-    private async Task<DeployLease> LockAsync(DeployRequest request, DeployState state, CancellationToken ct)
-    {
-        var info = new LockInfo
+    /// <summary>Takes the server's deploy lock and begins the operation's journal.</summary>
+    private Task<ServerOperation> BeginAsync(DeployRequest request, DeployState state, CancellationToken ct) =>
+        ServerOperation.BeginAsync(runner, request.Environment, "deploy", new LockInfo
         {
             DeployId = state.Record.Id,
             Environment = request.Environment.Name,
@@ -41,21 +39,33 @@ public sealed partial class DeployWorker
             TaskId = request.TaskId,
             Target = request.Ref.Name,
             StartedAt = state.Record.StartedAt,
-        };
-        var lease = await DeployLock.AcquireAsync(runner, request.Environment.Path, info, request.LockWait, request.LockStaleAfter, ct);
-        if (lease.Abandoned is { Info: { } abandoned } status)
+        }, request.LockWait, request.LockStaleAfter, observer, ct);
+
+    /// <summary>
+    /// An operation the server records as interrupted after it began changing what serves: the stack is first
+    /// brought back to the release the server recorded (database, code, verified kept images, up, health), so the
+    /// deploy starts from a known release. One interrupted before that changed only the checkout and the build,
+    /// which prepare redoes.
+    /// </summary>
+    private async Task RecoverAsync(DeployRequest request, DeploySteps steps, DeployState state, CancellationToken ct)
+    {
+        var operation = state.Operation!;
+        if (operation.Interrupted is not { Switched: true } || operation.Serving is not { } serving || request.DryRun)
         {
-            state.Interrupted = abandoned;
-            observer.CheckReported(new CheckResult("interrupted deploy", false, status.DescribeInterruption()) { Blocking = false });
+            return;
         }
 
-        return lease;
+        var compose = state.Compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, request.Environment, ct), ct);
+        observer.StepStarted($"recovering {request.Environment.Name} to its recorded release {serving.Version}");
+        await new RollbackWorker(steps, request.Environment, config.Migrations, "recover")
+            .RollbackAsync(compose, new RollbackTarget(serving.Commit, serving.Version, serving.Revision), operation.Journal.InvolvedCommits, time.GetUtcNow(), ct);
+        await operation.UpdateAsync(j => j with { Switched = false, InvolvedCommits = [] }, ct);
     }
 
     private async Task PreflightAsync(DeployRequest request, DeploySteps steps, DeployState state, string testedOn, CancellationToken ct)
     {
         var items = PreflightChecklist.Evaluate(state.Record.Commit!, request.QaApprovedBy, testedOn,
-            await history.ListAsync(testedOn, 200, ct), state.Plan, state.Serving);
+            await history.ListAsync(testedOn, 200, ct), state.Plan, state.Operation!.Serving);
         state.Record = state.Record with { Preflight = items, PreflightOverride = request.OverridePreflight };
         await steps.RunAsync("pre-flight", () =>
         {

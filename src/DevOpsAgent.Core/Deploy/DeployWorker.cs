@@ -5,8 +5,8 @@ using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Git;
 using DevOpsAgent.Core.Health;
 using DevOpsAgent.Core.Backups;
-using DevOpsAgent.Core.Locks;
 using DevOpsAgent.Core.Migrations;
+using DevOpsAgent.Core.Operations;
 
 namespace DevOpsAgent.Core.Deploy;
 
@@ -14,19 +14,24 @@ namespace DevOpsAgent.Core.Deploy;
 public sealed record DeployResult(DeployRecord Record, HealthReport? Health, int ExitCode);
 
 /// <summary>
-/// The seed's deploy flow on one server, in two stages. Prepare touches nothing that runs: fetch, resolve the
-/// ref, keep the serving release's images, check out, build, plan the migrations, pre-flight. Switch changes
-/// what serves: migrate, up, verify health, record. A failure while switching rolls back to the previous
-/// release automatically, database included.
+/// The seed's deploy flow on one server, in Calamari-like stages inside the operation envelope (lock, journal,
+/// history). Recover: an operation the server records as interrupted is first brought back to the release the
+/// server recorded. Prepare touches nothing that runs: fetch, resolve the ref, check out, build and keep the
+/// build's images as the release's, plan the migrations, pre-flight. Switch changes what serves: migrate, up,
+/// verify health, record. On failure — an error, a cancel (with a bounded grace), but not a lost connection,
+/// which leaves the journal for the next run — the previous release is restored automatically, database included.
 /// </summary>
 public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runner, IDeployHistory history, IDeployObserver observer, TimeProvider time)
 {
+    /// <summary>How long the on-failure stage may run after a cancel before it is cancelled too.</summary>
+    public static readonly TimeSpan CancelGrace = TimeSpan.FromMinutes(3);
+
     public async Task<DeployResult> DeployAsync(DeployRequest request, CancellationToken cancellationToken)
     {
         var steps = new DeploySteps(runner, observer, time);
         var state = new DeployState(new DeployRecord
         {
-            Id = $"{time.GetUtcNow():yyyyMMddHHmmss}-{request.Environment.Name}-{Guid.NewGuid().ToString("N")[..6]}",
+            Id = OperationId.New(time.GetUtcNow(), request.Environment.Name, "deploy"),
             Environment = request.Environment.Name,
             Ref = request.Ref.Name,
             StartedBy = request.StartedBy,
@@ -37,7 +42,6 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         await history.SaveAsync(state.Record, cancellationToken);
 
         var exitCode = ExitCodes.Success;
-        DeployLease? lease = null;
         try
         {
             if (request.QualityGate is { } gate)
@@ -45,32 +49,45 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
                 await steps.RunAsync("check", () => CheckAsync(gate, cancellationToken), cancellationToken);
             }
 
-            lease = state.Lease = await steps.RunAsync("lock", () => LockAsync(request, state, cancellationToken), cancellationToken);
-            steps.StepStarting = lease.UpdateStepAsync;
+            state.Operation = await steps.RunAsync("lock", () => BeginAsync(request, state, cancellationToken), cancellationToken);
+            steps.StepStarting = state.Operation.StepAsync;
+            await RecoverAsync(request, steps, state, cancellationToken);
             await PrepareAsync(request, steps, state, cancellationToken);
             await SwitchAsync(request, steps, state, cancellationToken);
+            await state.Operation.ConcludeAsync(cancellationToken);
             state.Record = state.Record with { Outcome = request.DryRun ? DeployOutcome.Planned : DeployOutcome.Succeeded };
+        }
+        catch (ConnectionFailedException error)
+        {
+            exitCode = LostConnection(request, steps, state, error);
         }
         catch (DevOpsAgentException error)
         {
             exitCode = await FailAsync(request, steps, state, error, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            exitCode = ExitCodes.Cancelled;
-            state.Record = state.Record with { Outcome = DeployOutcome.Failed, Error = "cancelled" };
+            // A cancel is a failure like any other: what changed is undone, within a bounded grace.
+            using var grace = new CancellationTokenSource(CancelGrace);
+            exitCode = await FailAsync(request, steps, state, new DevOpsAgentException($"cancelled during {Current(steps)}", ExitCodes.Cancelled), grace.Token);
+            exitCode = exitCode == ExitCodes.RollbackFailed ? exitCode : ExitCodes.Cancelled;
         }
-
         finally
         {
-            if (lease is not null)
+            if (state.Operation is not null)
             {
-                await lease.DisposeAsync();
+                await state.Operation.DisposeAsync();
             }
+
+            state.Record = state.Record with { FinishedAt = time.GetUtcNow(), Steps = [.. steps.Records], HealthSummary = state.Health?.Summary ?? "" };
+            if (state.Record.Outcome == DeployOutcome.Running)
+            {
+                state.Record = state.Record with { Outcome = DeployOutcome.Failed, Error = state.Record.Error ?? $"interrupted during {Current(steps)}" };
+            }
+
+            await history.SaveAsync(state.Record, CancellationToken.None);
         }
 
-        state.Record = state.Record with { FinishedAt = time.GetUtcNow(), Steps = [.. steps.Records], HealthSummary = state.Health?.Summary ?? "" };
-        await history.SaveAsync(state.Record, CancellationToken.None);
         return new DeployResult(state.Record, state.Health, exitCode);
     }
 
@@ -80,8 +97,9 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
     private async Task PrepareAsync(DeployRequest request, DeploySteps steps, DeployState state, CancellationToken ct)
     {
         var environment = request.Environment;
+        var operation = state.Operation!;
         var git = new GitCommands(environment.Path);
-        var compose = state.Compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, ct), ct);
+        var compose = state.Compose ??= await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, ct), ct);
 
         await steps.RunAsync("fetch", async () =>
         {
@@ -97,22 +115,22 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
                 throw new InvalidInputException($"'{request.Ref}' is neither a branch nor a tag nor a commit of {config.Repository}.");
             }
 
-            var current = (await runner.RunAsync(git.CurrentCommit(), ct)).StandardOutput.Trim();
-            // After an interrupted deploy the checkout may be half-way: the last known good release is the previous one.
-            var previousCommit = state.Interrupted?.PreviousCommit ?? (current.Length > 0 ? current : null);
+            // The release to come back to is the one the server records as serving, never what happens to be checked out;
+            // a server deployed by hand before the agent (no record) falls back to its checkout.
+            var current = operation.Serving is null ? (await runner.RunAsync(git.CurrentCommit(), ct)).StandardOutput.Trim() : "";
+            var previousCommit = operation.Serving?.Commit ?? (current.Length > 0 && operation.Interrupted is null ? current : null);
             return (resolved.Length == 0 ? $"<commit of {request.Ref}>" : resolved, previousCommit);
         }, ct);
         state.Record = state.Record with { Commit = commit, PreviousCommit = previous };
-        await state.Lease!.UpdateAsync(i => i with { PreviousCommit = previous }, ct);
-        state.Serving = ServerRelease.Parse((await runner.RunAsync(ServerRelease.Read(environment.Path), ct)).StandardOutput);
+        await operation.UpdateAsync(j => j with { TargetCommit = commit, InvolvedCommits = [.. j.InvolvedCommits.Append(commit).Distinct()] }, ct);
 
-        if (previous is not null)
+        if (previous is not null && operation.Interrupted is null)
         {
-            state.Repositories = await steps.RunAsync("keep serving release", async () =>
+            // Servers the agent deployed before it kept a manifest: what runs is the recorded release (nothing was interrupted).
+            await steps.RunAsync("keep serving release", async () =>
             {
-                var images = ReleaseImages.Parse((await runner.RunAsync(ReleaseImages.Inspect(compose), ct)).StandardOutput, compose.ProjectName);
-                await steps.CommandAsync(ReleaseImages.Keep(images, previous), ct);
-                return images.Select(i => i.Repository).ToList();
+                var adopted = (await steps.CommandAsync(ReleaseImages.AdoptRunning(compose, previous), ct)).StandardOutput.Trim();
+                return adopted.Length == 0 ? $"images of {ShortCommit(previous)} already kept" : $"adopted the running images as {ShortCommit(previous)}'s";
             }, ct);
         }
 
@@ -125,7 +143,13 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         }, ct);
         state.Record = state.Record with { Version = version };
 
+        state.Built = true;
         await steps.RunAsync("build", () => steps.CommandAsync(compose.Build(), ct, streamOutput: true), ct);
+        await steps.RunAsync("keep images", async () =>
+        {
+            var kept = (await steps.CommandAsync(ReleaseImages.KeepBuilt(compose, commit), ct)).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return $"{kept.Length} image(s) of {version} kept as {ReleaseImages.TagFor(commit)}";
+        }, ct);
 
         if (config.Migrations is { } migrations)
         {
@@ -138,9 +162,8 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
                     : throw new DevOpsAgentException(
                         $"refused: the release has {planned.Heads.Count} alembic heads ({string.Join(", ", planned.Heads)}); merge them into one first", ExitCodes.Refused);
             }, ct);
-            var before = state.Interrupted is { PreviousCommit: not null } interrupted ? interrupted.PreviousRevision : plan.Current;
-            state.Record = state.Record with { RevisionBefore = before, RevisionAfter = plan.Current, Migrations = plan.Summary };
-            await state.Lease!.UpdateAsync(i => i with { PreviousRevision = before }, ct);
+            state.Record = state.Record with { RevisionBefore = plan.Current, RevisionAfter = plan.Current, Migrations = plan.Summary };
+            await operation.Lease.UpdateAsync(i => i with { PreviousRevision = plan.Current }, ct);
         }
 
         if (environment.PreflightTestedOn is { } testedOn)
@@ -164,6 +187,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         var environment = request.Environment;
         var compose = state.Compose!;
         state.Switched = true;
+        await state.Operation!.UpdateAsync(j => j with { Switched = true }, ct);
 
         if (state.Plan is { Pending.Count: > 0 } plan)
         {
@@ -208,24 +232,22 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         };
         await steps.CommandAsync(release.Write(environment.Path), ct);
 
-        var images = ReleaseImages.Parse((await runner.RunAsync(ReleaseImages.Inspect(state.Compose!), ct)).StandardOutput, state.Compose!.ProjectName);
-        await steps.CommandAsync(ReleaseImages.Keep(images, record.Commit!), ct);
         var kept = ServerRelease.ParseLog((await runner.RunAsync(ServerRelease.ReadLog(environment.Path), ct)).StandardOutput)
             .Select(r => r.Commit).Reverse().Distinct().Take(environment.KeepReleases).ToList();
-        await steps.CommandAsync(ReleaseImages.Prune(images.Select(i => i.Repository).Distinct(), kept), ct);
+        await steps.CommandAsync(ReleaseImages.Prune(environment.Path, kept), ct);
         return $"{record.Version} serving; images kept for {kept.Count} release(s)";
     }
+
+    private static string Current(DeploySteps steps) => steps.Current ?? "start";
 
     /// <summary>Mutable state of one deploy, threaded through its stages.</summary>
     private sealed class DeployState(DeployRecord record)
     {
         public DeployRecord Record { get; set; } = record;
 
+        public ServerOperation? Operation { get; set; }
+
         public ComposeCommands? Compose { get; set; }
-
-        public ServerRelease? Serving { get; set; }
-
-        public IReadOnlyList<string> Repositories { get; set; } = [];
 
         public MigrationPlan? Plan { get; set; }
 
@@ -233,11 +255,8 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
 
         public bool CheckedOut { get; set; }
 
+        public bool Built { get; set; }
+
         public bool Switched { get; set; }
-
-        public DeployLease? Lease { get; set; }
-
-        /// <summary>The lock of a deploy that died half-way, taken over by this one.</summary>
-        public LockInfo? Interrupted { get; set; }
     }
 }

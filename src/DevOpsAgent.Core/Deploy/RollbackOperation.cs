@@ -4,6 +4,7 @@ using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Health;
 using DevOpsAgent.Core.Locks;
+using DevOpsAgent.Core.Operations;
 
 namespace DevOpsAgent.Core.Deploy;
 
@@ -49,60 +50,97 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
         EnvironmentConfig environment, string? to, string startedBy, string? taskId, TimeSpan lockStaleAfter, CancellationToken cancellationToken)
     {
         var steps = new DeploySteps(runner, observer, time);
-        var id = $"{time.GetUtcNow():yyyyMMddHHmmss}-{environment.Name}-rollback-{Guid.NewGuid().ToString("N")[..6]}";
-        await using var lease = await steps.RunAsync("lock", () => DeployLock.AcquireAsync(runner, environment.Path,
-            new LockInfo { DeployId = id, Environment = environment.Name, Holder = startedBy, TaskId = taskId, Target = $"rollback {to ?? "previous"}", StartedAt = time.GetUtcNow() },
-            TimeSpan.Zero, lockStaleAfter, cancellationToken), cancellationToken);
-        steps.StepStarting = lease.UpdateStepAsync;
-        if (lease.Abandoned is { } abandoned)
-        {
-            observer.CheckReported(new CheckResult("interrupted deploy", false, abandoned.DescribeInterruption()) { Blocking = false });
-        }
-
-        var compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken), cancellationToken);
-        var (current, candidates) = await CandidatesAsync(runner, environment, cancellationToken);
-        // After an interrupted deploy the known release to return to is the one the server last recorded.
-        var target = lease.Abandoned is not null && to is null && current is not null ? current : Choose(candidates, to, environment.Name);
+        var startedAt = time.GetUtcNow();
         var record = new DeployRecord
         {
-            Id = id,
+            Id = OperationId.New(startedAt, environment.Name, "rollback"),
             Action = "rollback",
             Environment = environment.Name,
-            Ref = target.Ref,
-            Commit = target.Commit,
-            Version = target.Version,
-            PreviousCommit = current?.Commit,
+            Ref = to ?? "previous",
             StartedBy = startedBy,
             TaskId = taskId,
-            StartedAt = time.GetUtcNow(),
-            RevisionAfter = target.Revision,
+            StartedAt = startedAt,
         };
         await history.SaveAsync(record, cancellationToken);
 
         HealthReport? health = null;
         var exitCode = ExitCodes.Success;
+        ServerOperation? operation = null;
+        var switched = false;
         try
         {
-            var images = ReleaseImages.Parse((await runner.RunAsync(ReleaseImages.Inspect(compose), cancellationToken)).StandardOutput, compose.ProjectName);
+            operation = await steps.RunAsync("lock", () => ServerOperation.BeginAsync(runner, environment, "rollback",
+                new LockInfo { DeployId = record.Id, Environment = environment.Name, Holder = startedBy, TaskId = taskId, Target = $"rollback {to ?? "previous"}", StartedAt = startedAt },
+                TimeSpan.Zero, lockStaleAfter, observer, cancellationToken), cancellationToken);
+            steps.StepStarting = operation.StepAsync;
+            var compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken), cancellationToken);
+            var (current, candidates) = await CandidatesAsync(runner, environment, cancellationToken);
+            // After an interruption the known release to return to, unless one is named, is the one the server last recorded.
+            var target = operation.Interrupted is not null && to is null && current is not null ? current : Choose(candidates, to, environment.Name);
+            record = record with
+            {
+                Ref = target.Ref, Commit = target.Commit, Version = target.Version, PreviousCommit = current?.Commit, RevisionAfter = target.Revision,
+            };
+            await history.SaveAsync(record, cancellationToken);
+            await operation.UpdateAsync(j => j with
+            {
+                TargetCommit = target.Commit,
+                Switched = true,
+                InvolvedCommits = [.. j.InvolvedCommits.Concat(new[] { current?.Commit, target.Commit }.OfType<string>()).Distinct()],
+            }, cancellationToken);
+            switched = true;
+
+            // Once it changes the server, a rollback is the way back to a known release: a cancel lets it finish, within a bound.
+            using var grace = new Grace(cancellationToken, DeployWorker.CancelGrace);
             health = await new RollbackWorker(steps, environment, config.Migrations)
-                .RollbackAsync(compose, new RollbackTarget(target.Commit, target.Version, target.Revision), [.. images.Select(i => i.Repository).Distinct()], record.StartedAt, cancellationToken);
+                .RollbackAsync(compose, new RollbackTarget(target.Commit, target.Version, target.Revision), operation.Journal.InvolvedCommits, startedAt, grace.Token);
             var serving = target with { DeployedAt = time.GetUtcNow(), DeployedBy = startedBy, TaskId = taskId, DeployId = record.Id };
-            await steps.RunAsync("record release", () => steps.CommandAsync(serving.Write(environment.Path), cancellationToken), cancellationToken);
+            await steps.RunAsync("record release", () => steps.CommandAsync(serving.Write(environment.Path), grace.Token), grace.Token);
+            await operation.ConcludeAsync(grace.Token);
             record = record with { Outcome = DeployOutcome.Succeeded };
+            if (cancellationToken.IsCancellationRequested)
+            {
+                exitCode = ExitCodes.Cancelled;
+                record = record with { Error = "cancelled while rolling back: the rollback was finished first, so the server is at a known release" };
+            }
         }
-        catch (DevOpsAgentException error)
+        catch (DevOpsAgentException error) when (!switched && error is DeployLockedException or InvalidInputException)
+        {
+            record = record with { Outcome = DeployOutcome.Refused, Error = error.Message };
+            throw;
+        }
+        catch (Exception error) when (error is DevOpsAgentException or OperationCanceledException)
         {
             health = (error as HealthCheckFailedException)?.Report;
-            exitCode = ExitCodes.RollbackFailed;
+            var cancelled = error is OperationCanceledException;
+            exitCode = error switch
+            {
+                ConnectionFailedException => ExitCodes.ConnectionFailed,
+                _ when cancelled => ExitCodes.Cancelled,
+                _ when switched => ExitCodes.RollbackFailed,
+                DevOpsAgentException e => e.ExitCode,
+                _ => ExitCodes.InternalError,
+            };
+            var why = cancelled ? $"cancelled during {steps.Current ?? "start"}" : error.Message;
             record = record with
             {
                 Outcome = DeployOutcome.Failed,
-                Error = $"rollback to {target.Version} failed: {error.Message}",
+                Error = $"rollback to {record.Version ?? to ?? "the previous release"} failed: {why}"
+                    + (switched ? $". The server records the interrupted rollback; fix the cause, then run `devops-agent rollback {environment.Name}"
+                        + $"{(to is null ? "" : $" --to {to}")}` again (it starts from the database's actual revision)" : ""),
             };
         }
+        finally
+        {
+            if (operation is not null)
+            {
+                await operation.DisposeAsync();
+            }
 
-        record = record with { FinishedAt = time.GetUtcNow(), Steps = [.. steps.Records], HealthSummary = health?.Summary ?? "" };
-        await history.SaveAsync(record, CancellationToken.None);
+            record = record with { FinishedAt = time.GetUtcNow(), Steps = [.. steps.Records], HealthSummary = health?.Summary ?? "" };
+            await history.SaveAsync(record, CancellationToken.None);
+        }
+
         return new DeployResult(record, health, exitCode);
     }
 

@@ -32,6 +32,13 @@ public sealed class RecordingCommandRunner(string target = "dry-run") : ICommand
         return this;
     }
 
+    /// <summary>Throws <paramref name="error"/> for commands whose text contains <paramref name="fragment"/>: a lost connection, a cancel.</summary>
+    public RecordingCommandRunner Throw(string fragment, Func<Exception> error)
+    {
+        _rules.Add((text => text.Contains(fragment, StringComparison.Ordinal), _ => throw error()));
+        return this;
+    }
+
     /// <summary>Adds another runner's rules after this one's, so specific answers can override a common setup.</summary>
     public RecordingCommandRunner AppendRulesFrom(RecordingCommandRunner other)
     {

@@ -76,6 +76,17 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
         return await VerifyAtAsync(plan.Head, cancellationToken);
     }
 
+    /// <summary>The revisions this image's migrations know.</summary>
+    public async Task<IReadOnlyList<MigrationRevision>> GraphAsync(CancellationToken cancellationToken) =>
+        AlembicOutput.History(await RunAsync(alembic.History(), cancellationToken));
+
+    /// <summary>Upgrades to exactly <paramref name="revision"/> and proves it.</summary>
+    public async Task UpgradeToAsync(string revision, CancellationToken cancellationToken, Action<string>? onOutput = null)
+    {
+        (await runner.RunAsync(alembic.Upgrade(revision), cancellationToken, onOutput)).EnsureSuccess(runner.Target);
+        await VerifyAtAsync(revision, cancellationToken);
+    }
+
     /// <summary>Downgrades to exactly <paramref name="revision"/> (null: an empty schema) and proves it.</summary>
     public async Task DowngradeAsync(string? revision, CancellationToken cancellationToken, Action<string>? onOutput = null)
     {

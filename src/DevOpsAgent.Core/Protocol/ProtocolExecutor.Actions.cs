@@ -4,6 +4,7 @@ using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Health;
 using DevOpsAgent.Core.Locks;
 using DevOpsAgent.Core.Migrations;
+using DevOpsAgent.Core.Operations;
 using DevOpsAgent.Core.Status;
 
 namespace DevOpsAgent.Core.Protocol;
@@ -60,31 +61,33 @@ public sealed partial class ProtocolExecutor
     private async Task<ExecutionReport> RestartAsync(AgentMessage message, RestartInstruction restart, ProjectTask task, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         var environment = context.Config.Environment(restart.Environment);
-        var clock = new StepClock(context.Observer, context.Time);
         HealthReport? health = null;
-        try
-        {
-            await using var runner = await context.ConnectAsync(environment, cancellationToken);
-            await using var lease = await clock.StepAsync("lock", () => LockAsync(runner, environment, "restart", task, startedAt, cancellationToken));
-            var compose = await clock.StepAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken));
-            await clock.StepAsync("restart", async () => (await runner.RunAsync(compose.Restart(restart.Service), cancellationToken)).EnsureSuccess(runner.Target),
-                _ => restart.Service ?? "all services");
-            health = await clock.StepAsync("health", async () =>
+        await using var runner = await context.ConnectAsync(environment, cancellationToken);
+        var result = await new OperationEnvelope(runner, context.History, context.Observer, context.Time).RunAsync(
+            environment, "restart", restart.Service ?? "all services", context.Actor, task.Id, async (steps, _, ct) =>
             {
-                var report = await new HealthVerifier(runner, compose, environment.Health, context.Time).VerifyAsync(false, cancellationToken, startedAt);
-                return report.Healthy ? report : throw new HealthCheckFailedException(report);
-            }, r => $"{r.Checks.Count(c => c.Passed)}/{r.Checks.Count} checks passed");
-            return Report(message, restart, task, startedAt, ReportOutcome.Succeeded) with { Health = ExecutionReport.Checks(health), Steps = ExecutionReport.StepsOf(clock.Steps) };
-        }
-        catch (DevOpsAgentException error)
+                var compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, ct), ct);
+                await steps.RunAsync("restart", async () => { await steps.CommandAsync(compose.Restart(restart.Service), ct); return restart.Service ?? "all services"; }, ct);
+                health = await steps.RunAsync("health", async () =>
+                {
+                    var report = await steps.VerifyHealthAsync(compose, environment.Health, singlePass: false, startedAt, ct);
+                    return report.Healthy ? report : throw new HealthCheckFailedException(report);
+                }, ct);
+                return null;
+            }, cancellationToken);
+        health ??= (result.Error as HealthCheckFailedException)?.Report;
+        return Report(message, restart, task, startedAt, Outcome(result)) with
         {
-            health ??= (error as HealthCheckFailedException)?.Report;
-            return Report(message, restart, task, startedAt, ReportOutcome.Failed) with
-            {
-                Reason = error.Message, Health = ExecutionReport.Checks(health), Steps = ExecutionReport.StepsOf(clock.Steps), ExitCode = error.ExitCode,
-            };
-        }
+            Reason = result.Error?.Message, Health = ExecutionReport.Checks(health), Steps = ExecutionReport.StepsOf(result.Record.Steps), ExitCode = result.ExitCode,
+        };
     }
+
+    private static ReportOutcome Outcome(OperationResult result) => result.Record.Outcome switch
+    {
+        DeployOutcome.Succeeded => ReportOutcome.Succeeded,
+        DeployOutcome.Refused => ReportOutcome.Refused,
+        _ => ReportOutcome.Failed,
+    };
 
     private async Task<ExecutionReport> StatusAsync(AgentMessage message, StatusInstruction instruction, ProjectTask task, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
@@ -107,49 +110,66 @@ public sealed partial class ProtocolExecutor
         var migrations = context.Config.Migrations
             ?? throw new RefusedException("No migrations are configured (migrations: in devops-agent.yml); nothing to check or run.");
         var environment = context.Config.Environment(instruction.Environment);
-        var steps = new DeploySteps(await context.ConnectAsync(environment, cancellationToken), context.Observer, context.Time);
-        await using var runner = steps.Runner;
-        var compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken), cancellationToken);
-        var coordinator = new MigrationCoordinator(runner, new AlembicCommands(compose, migrations), context.Time);
-        try
+        await using var runner = await context.ConnectAsync(environment, cancellationToken);
+        if (!instruction.Apply)
         {
-            var plan = await steps.RunAsync("migrations plan", () => coordinator.PlanAsync(cancellationToken), cancellationToken);
-            var after = plan.Current;
-            if (instruction.Apply && plan.Pending.Count > 0)
+            // Planning only reads the server: no lock, no history.
+            var steps = new DeploySteps(runner, context.Observer, context.Time);
+            try
             {
+                var plan = await PlanAsync(steps, runner, environment, migrations, cancellationToken);
+                return Report(message, instruction, task, startedAt, ReportOutcome.Succeeded) with
+                {
+                    Migrations = new ReportMigrations(true, plan.Current, plan.Current, plan.Summary), Steps = ExecutionReport.StepsOf(steps.Records),
+                };
+            }
+            catch (DevOpsAgentException error)
+            {
+                return Report(message, instruction, task, startedAt, error.ExitCode == ExitCodes.Refused ? ReportOutcome.Refused : ReportOutcome.Failed) with
+                {
+                    Reason = error.Message, Steps = ExecutionReport.StepsOf(steps.Records), ExitCode = error.ExitCode,
+                };
+            }
+        }
+
+        MigrationPlan? planned = null;
+        string? after = null;
+        var result = await new OperationEnvelope(runner, context.History, context.Observer, context.Time).RunAsync(
+            environment, "migrate", "head", context.Actor, task.Id, async (steps, operation, ct) =>
+            {
+                var plan = planned = await PlanAsync(steps, runner, environment, migrations, ct);
+                after = plan.Current;
+                if (plan.Pending.Count == 0)
+                {
+                    return null;
+                }
+
                 if (plan.Head is null || plan.WithoutDowngrade.Any())
                 {
                     throw new RefusedException($"Refused: {plan.Summary}; a migration that cannot be undone (or several heads) is only run by a deploy with its pre-flight.");
                 }
 
-                await using var lease = await steps.RunAsync("lock", () => LockAsync(runner, environment, "migrate", task, startedAt, cancellationToken), cancellationToken);
-                after = await steps.RunAsync("migrate", () => coordinator.UpgradeAsync(plan, cancellationToken, context.Observer.Output), cancellationToken);
-            }
-
-            var summary = instruction.Apply && plan.Pending.Count > 0 ? $"{plan.Current ?? "base"} → {after ?? "base"}: applied {plan.Pending.Count}" : plan.Summary;
-            return Report(message, instruction, task, startedAt, ReportOutcome.Succeeded) with
-            {
-                Migrations = new ReportMigrations(true, plan.Current, after, summary),
-                Steps = ExecutionReport.StepsOf(steps.Records),
-            };
-        }
-        catch (DevOpsAgentException error)
+                // A migration can stop half-way: from here on the journal says so.
+                await operation.UpdateAsync(j => j with { Switched = true }, ct);
+                var coordinator = new MigrationCoordinator(runner, new AlembicCommands(await ComposeDetection.ForEnvironmentAsync(runner, environment, ct), migrations), context.Time);
+                after = await steps.RunAsync("migrate", () => coordinator.UpgradeAsync(plan, ct, context.Observer.Output), ct);
+                return after;
+            }, cancellationToken);
+        var summary = planned is null ? null
+            : planned.Pending.Count > 0 && result.ExitCode == ExitCodes.Success ? $"{planned.Current ?? "base"} → {after ?? "base"}: applied {planned.Pending.Count}" : planned.Summary;
+        return Report(message, instruction, task, startedAt, Outcome(result)) with
         {
-            var outcome = error.ExitCode == ExitCodes.Refused ? ReportOutcome.Refused : ReportOutcome.Failed;
-            return Report(message, instruction, task, startedAt, outcome) with { Reason = error.Message, Steps = ExecutionReport.StepsOf(steps.Records), ExitCode = error.ExitCode };
-        }
+            Reason = result.Error?.Message,
+            Migrations = planned is null ? null : new ReportMigrations(true, planned.Current, after, summary!),
+            Steps = ExecutionReport.StepsOf(result.Record.Steps),
+            ExitCode = result.ExitCode,
+        };
     }
 
-    /// <summary>Restarts and migrations change the server like a deploy does, so they hold the same lock.</summary>
-    private Task<DeployLease> LockAsync(Execution.ICommandRunner runner, Configuration.EnvironmentConfig environment, string action, ProjectTask task,
-        DateTimeOffset startedAt, CancellationToken cancellationToken) =>
-        DeployLock.AcquireAsync(runner, environment.Path, new LockInfo
-        {
-            DeployId = $"{startedAt:yyyyMMddHHmmss}-{environment.Name}-{action}-{Guid.NewGuid().ToString("N")[..6]}",
-            Environment = environment.Name,
-            Holder = context.Actor,
-            TaskId = task.Id,
-            Target = action,
-            StartedAt = startedAt,
-        }, TimeSpan.Zero, DeployLock.DefaultStaleAfter, cancellationToken);
+    private async Task<MigrationPlan> PlanAsync(DeploySteps steps, Execution.ICommandRunner runner, Configuration.EnvironmentConfig environment, MigrationsConfig migrations, CancellationToken ct)
+    {
+        var compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, ct), ct);
+        var coordinator = new MigrationCoordinator(runner, new AlembicCommands(compose, migrations), context.Time);
+        return await steps.RunAsync("migrations plan", () => coordinator.PlanAsync(ct), ct);
+    }
 }

@@ -32,23 +32,36 @@ public sealed class SshCommandRunner : ICommandRunner
     public async Task<CommandResult> RunAsync(ShellCommand command, CancellationToken cancellationToken, Action<string>? onOutput = null)
     {
         var stopwatch = Stopwatch.StartNew();
-        using var sshCommand = _client.CreateCommand(command.Text, Encoding.UTF8);
-        var execution = sshCommand.ExecuteAsync(cancellationToken);
-        var stdout = ReadLinesAsync(sshCommand.OutputStream, onOutput);
-        var stderr = ReadLinesAsync(sshCommand.ExtendedOutputStream, onOutput);
         try
         {
+            using var sshCommand = _client.CreateCommand(command.Text, Encoding.UTF8);
+            var execution = sshCommand.ExecuteAsync(cancellationToken);
+            var stdout = ReadLinesAsync(sshCommand.OutputStream, onOutput);
+            var stderr = ReadLinesAsync(sshCommand.ExtendedOutputStream, onOutput);
             await execution;
+            var output = await stdout;
+            var errors = await stderr;
+            // No exit status and no connection: the connection went away under the command (a signal keeps the connection).
+            return sshCommand.ExitStatus is null && !_client.IsConnected
+                ? throw Lost(command, "the connection closed", null)
+                : new CommandResult(command, sshCommand.ExitStatus ?? -1, output, errors, stopwatch.Elapsed);
         }
-        catch (SshConnectionException error)
+        catch (Exception error) when (IsConnectionLoss(error) && !cancellationToken.IsCancellationRequested)
         {
-            throw new ConnectionFailedException($"Lost the connection to {Target} while running `{command.Text}`: {error.Message}", error);
+            throw Lost(command, error.Message, error);
         }
-
-        var output = await stdout;
-        var errors = await stderr;
-        return new CommandResult(command, sshCommand.ExitStatus ?? -1, output, errors, stopwatch.Elapsed);
     }
+
+    /// <summary>What SSH.NET and the socket under it throw when the connection is cut, reset or times out.</summary>
+    private static bool IsConnectionLoss(Exception error) =>
+        error is SshConnectionException or SshOperationTimeoutException or System.Net.Sockets.SocketException or IOException or ObjectDisposedException
+        || (error is SshException && error is not SshAuthenticationException)
+        || (error is InvalidOperationException && error.Message.Contains("not connected", StringComparison.OrdinalIgnoreCase));
+
+    private ConnectionFailedException Lost(ShellCommand command, string why, Exception? inner) =>
+        new($"Lost the connection to {Target} while running `{Shorten(command.Text)}`: {why}", inner);
+
+    private static string Shorten(string text) => text.Length <= 120 ? text : text[..117] + "...";
 
     public ValueTask DisposeAsync()
     {

@@ -77,7 +77,7 @@ public sealed class DeployWorkflowTests
         var record = Assert.Single(_history.Saved, r => r.FinishedAt is not null);
         Assert.Equal((DeployOutcome.Succeeded, Commit, Previous, "111111111111", "TASK-045", "alice@laptop"),
             (record.Outcome, record.Commit, record.PreviousCommit, record.Version, record.TaskId, record.StartedBy));
-        Assert.Equal(["lock", "detect compose", "fetch", "resolve", "keep serving release", "checkout", "build", "up", "health", "record release"], record.Steps.Select(s => s.Name));
+        Assert.Equal(["lock", "detect compose", "fetch", "resolve", "keep serving release", "checkout", "build", "keep images", "up", "health", "record release"], record.Steps.Select(s => s.Name));
         Assert.All(record.Steps, s => Assert.Equal(StepOutcome.Succeeded, s.Outcome));
         Assert.Contains("http http://localhost:8080/health: passed", record.HealthSummary, StringComparison.Ordinal);
         Assert.Equal(DeployOutcome.Running, _history.Saved[0].Outcome);
@@ -142,8 +142,11 @@ public sealed class DeployWorkflowTests
         Assert.Equal(DeployOutcome.RolledBack, result.Record.Outcome);
         Assert.EndsWith("; rolled back to 222222222222", result.Record.Error, StringComparison.Ordinal);
         var texts = runner.Commands.Select(c => c.Text).ToList();
-        Assert.Contains("docker tag sha256:aaa shop-staging_backend:release-222222222222", texts);
-        Assert.Contains("docker tag shop-staging_backend:release-222222222222 shop-staging_backend:latest", texts);
+        // The previous release's images come back from the manifest its own build wrote, verified, never from what runs.
+        var restore = Assert.Single(texts, t => t.Contains("is not the image its build produced", StringComparison.Ordinal));
+        Assert.Contains("grep \"^\"222222222222\"\t\" /var/www/shop/.devops-agent/images.tsv", restore, StringComparison.Ordinal);
+        Assert.True(texts.FindIndex(t => t.Contains("docker tag \"$id\" \"$repo:\"release-111111111111", StringComparison.Ordinal)) > texts.FindIndex(t => t.EndsWith(" build", StringComparison.Ordinal)),
+            "the new release's images are kept right after its build");
         Assert.Single(texts, t => t.EndsWith(" build", StringComparison.Ordinal));
         Assert.Equal(["rollback: code", "rollback: images", "rollback: up", "rollback: health"],
             result.Record.Steps.Select(s => s.Name).Where(n => n.StartsWith("rollback", StringComparison.Ordinal)));

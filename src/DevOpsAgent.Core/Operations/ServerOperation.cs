@@ -1,0 +1,121 @@
+using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Execution;
+using DevOpsAgent.Core.Health;
+using DevOpsAgent.Core.Locks;
+
+namespace DevOpsAgent.Core.Operations;
+
+/// <summary>
+/// The envelope of every operation that changes a server: the environment's lock, the server's journal of what is
+/// in flight (<see cref="OperationJournal"/>), and the step hook that keeps both current. Begun after the lock is
+/// taken; it reads what the server records — the serving release and any interrupted operation's journal — before
+/// anything else runs, and writes its own journal before anything changes. <see cref="ConcludeAsync"/> removes the
+/// journal once the server is at a known release; a journal left behind is how the next operation learns that
+/// this one did not finish.
+/// </summary>
+public sealed class ServerOperation : IAsyncDisposable
+{
+    private readonly ICommandRunner _runner;
+
+    private ServerOperation(ICommandRunner runner, EnvironmentConfig environment, DeployLease lease, ServerRelease? serving, OperationJournal? interrupted, OperationJournal journal)
+    {
+        _runner = runner;
+        Environment = environment;
+        Lease = lease;
+        Serving = serving;
+        Interrupted = interrupted;
+        Journal = journal;
+    }
+
+    public EnvironmentConfig Environment { get; }
+
+    public DeployLease Lease { get; }
+
+    /// <summary>The release the server records as serving (release.json), the last known good; null before the first deploy.</summary>
+    public ServerRelease? Serving { get; }
+
+    /// <summary>The journal an earlier operation left behind: it was interrupted and the server may be half-way.</summary>
+    public OperationJournal? Interrupted { get; }
+
+    /// <summary>This operation's journal as last written to the server.</summary>
+    public OperationJournal Journal { get; private set; }
+
+    /// <summary>Whether this operation concluded (the server is at a known release and the journal is gone).</summary>
+    public bool Concluded { get; private set; }
+
+    /// <summary>
+    /// Takes the lock, reads the serving release and any interrupted journal, and writes this operation's journal.
+    /// An interruption (a journal left behind, or a dead holder's lock) is reported to the observer.
+    /// </summary>
+    public static async Task<ServerOperation> BeginAsync(
+        ICommandRunner runner, EnvironmentConfig environment, string action, LockInfo info, TimeSpan lockWait, TimeSpan staleAfter, IDeployObserver observer, CancellationToken ct)
+    {
+        var lease = await DeployLock.AcquireAsync(runner, environment.Path, info, lockWait, staleAfter, ct);
+        try
+        {
+            var serving = ServerRelease.Parse((await runner.RunAsync(ServerRelease.Read(environment.Path), ct)).EnsureSuccess(runner.Target).StandardOutput);
+            var interrupted = OperationJournal.Parse((await runner.RunAsync(OperationJournal.Read(environment.Path), ct)).EnsureSuccess(runner.Target).StandardOutput);
+            if (interrupted is not null)
+            {
+                observer.CheckReported(new CheckResult("interrupted operation", false, interrupted.Describe()) { Blocking = false });
+            }
+            else if (lease.Abandoned is { } abandoned)
+            {
+                // A holder that died between taking the lock and writing its journal changed nothing.
+                observer.CheckReported(new CheckResult("interrupted deploy", false, abandoned.DescribeInterruption()) { Blocking = false });
+            }
+
+            var journal = new OperationJournal
+            {
+                OperationId = info.DeployId,
+                Action = action,
+                Environment = environment.Name,
+                StartedBy = info.Holder,
+                StartedAt = info.StartedAt,
+                Target = info.Target,
+                KnownGoodCommit = serving?.Commit,
+                KnownGoodVersion = serving?.Version,
+                KnownGoodRevision = serving?.Revision,
+                // Until it is recovered, what the interrupted operation left half-way stays this one's to recover.
+                Switched = interrupted?.Switched ?? false,
+                InvolvedCommits = interrupted is null ? [] : [.. interrupted.InvolvedCommits.Concat(Known(interrupted)).Distinct()],
+            };
+            (await runner.RunAsync(journal.Write(environment.Path), ct)).EnsureSuccess(runner.Target);
+            await lease.UpdateAsync(i => i with { PreviousCommit = serving?.Commit, PreviousRevision = serving?.Revision }, ct);
+            return new ServerOperation(runner, environment, lease, serving, interrupted, journal);
+        }
+        catch
+        {
+            await lease.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The step hook for <see cref="DeploySteps.StepStarting"/>: the lock and the journal both say where the operation is.</summary>
+    public async Task StepAsync(string step, CancellationToken ct)
+    {
+        await Lease.UpdateStepAsync(step, ct);
+        await UpdateAsync(j => j with { Step = step }, ct);
+    }
+
+    public async Task UpdateAsync(Func<OperationJournal, OperationJournal> change, CancellationToken ct)
+    {
+        var updated = change(Journal);
+        (await _runner.RunAsync(updated.Write(Environment.Path), ct)).EnsureSuccess(_runner.Target);
+        Journal = updated;
+    }
+
+    /// <summary>The server is at a known release: the journal goes, and with it any interrupted operation's.</summary>
+    public async Task ConcludeAsync(CancellationToken ct)
+    {
+        (await _runner.RunAsync(OperationJournal.Clear(Environment.Path), ct)).EnsureSuccess(_runner.Target);
+        Concluded = true;
+    }
+
+    /// <summary>Releases the lock (never throws). The journal stays unless the operation concluded.</summary>
+    public ValueTask DisposeAsync() => Lease.DisposeAsync();
+
+    private static IEnumerable<string> Known(OperationJournal journal) =>
+        new[] { journal.TargetCommit, journal.KnownGoodCommit }.OfType<string>();
+}
