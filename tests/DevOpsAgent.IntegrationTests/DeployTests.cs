@@ -53,7 +53,7 @@ public sealed class DeployTests : IDisposable
                 var firstDeploy = i == deploys.Count - 1;
                 Assert.Equal("succeeded", deploy.GetProperty("outcome").GetString());
                 var steps = deploy.GetProperty("steps").EnumerateArray().ToList();
-                Assert.Equal(["check", "lock", "detect compose", "fetch", "resolve", .. firstDeploy ? Array.Empty<string>() : ["keep serving release"], "checkout", "build",
+                Assert.Equal(["check", "lock", "detect compose", "fetch", "resolve", .. firstDeploy ? Array.Empty<string>() : ["keep serving release"], "checkout", "build", "keep images",
                     "migrations plan", .. firstDeploy ? ["migrate"] : Array.Empty<string>(), "up", "health", "record release"],
                     steps.Select(s => s.GetProperty("name").GetString()));
                 Assert.All(steps, s => Assert.Matches(@"^\d\d:\d\d:\d\d", s.GetProperty("duration").GetString()!));

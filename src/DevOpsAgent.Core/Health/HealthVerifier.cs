@@ -13,6 +13,9 @@ namespace DevOpsAgent.Core.Health;
 /// </summary>
 public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compose, HealthConfig config, TimeProvider time)
 {
+    /// <summary>How many restarts while the checks poll make a crash loop that will not settle.</summary>
+    public const int CrashLoopRestarts = 3;
+
     /// <summary>Runs the checks; with <paramref name="singlePass"/> (dry runs, status) they run once without waiting.</summary>
     /// <param name="logsSince">Only log lines written from then on count as errors (the deploy's start).</param>
     public async Task<HealthReport> VerifyAsync(bool singlePass, CancellationToken cancellationToken, DateTimeOffset? logsSince = null)
@@ -22,13 +25,24 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
             .StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         List<CheckResult> checks;
         DateTimeOffset? healthySince = null;
+        Dictionary<string, int>? firstRestarts = null;
         while (true)
         {
             var roundStarted = time.GetUtcNow();
-            checks = await RunChecksAsync(services, cancellationToken);
+            var states = ContainerState.ParseAll((await runner.RunAsync(ContainerState.Inspect(compose), cancellationToken)).StandardOutput);
+            firstRestarts ??= states.ToDictionary(s => s.Name, s => s.RestartCount);
+            checks = await RunChecksAsync(services, states, cancellationToken);
             if (checks.All(c => c.Passed))
             {
                 healthySince = roundStarted;
+            }
+
+            // A container that exited for good, or restarts again and again, will not become healthy by waiting.
+            var hopeless = Hopeless(states, firstRestarts);
+            if (hopeless.Count > 0 && healthySince is null)
+            {
+                checks[0] = checks[0] with { Passed = false, Detail = $"{checks[0].Detail}; not waiting: {string.Join("; ", hopeless)}" };
+                break;
             }
 
             if (singlePass || healthySince is not null || time.GetUtcNow() >= deadline)
@@ -65,9 +79,14 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
         };
     }
 
-    private async Task<List<CheckResult>> RunChecksAsync(IReadOnlyList<string> services, CancellationToken cancellationToken)
+    private static List<string> Hopeless(IReadOnlyList<ContainerState> states, Dictionary<string, int> firstRestarts) =>
+        [.. states.Where(s => s.IsGoneForGood).Select(s => $"{s.Service} exited with code {s.ExitCode} and its restart policy ({(s.RestartPolicy.Length == 0 ? "none" : s.RestartPolicy)}) will not start it again")
+            .Concat(states.Where(s => s.RestartCount - firstRestarts.GetValueOrDefault(s.Name, s.RestartCount) >= CrashLoopRestarts)
+                .Select(s => $"{s.Service} restarted {s.RestartCount - firstRestarts[s.Name]} times while the checks ran (a crash loop)"))];
+
+    private async Task<List<CheckResult>> RunChecksAsync(IReadOnlyList<string> services, IReadOnlyList<ContainerState> states, CancellationToken cancellationToken)
     {
-        var checks = new List<CheckResult> { await ContainersAsync(services, cancellationToken) };
+        var checks = new List<CheckResult> { Containers(services, states) };
         foreach (var http in config.Http)
         {
             checks.Add(await HttpAsync($"http {http.Url}", http, cancellationToken));
@@ -89,9 +108,8 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
         return checks;
     }
 
-    private async Task<CheckResult> ContainersAsync(IReadOnlyList<string> services, CancellationToken cancellationToken)
+    private static CheckResult Containers(IReadOnlyList<string> services, IReadOnlyList<ContainerState> states)
     {
-        var states = ContainerState.ParseAll((await runner.RunAsync(ContainerState.Inspect(compose), cancellationToken)).StandardOutput);
         var problems = new List<string>();
         foreach (var service in services)
         {

@@ -37,7 +37,8 @@ public sealed class ComposeCommandsTests
     public void Container_states_come_from_docker_inspect() =>
         Assert.Equal(
             "cd /var/www/shop && docker-compose -p shop-staging -f docker-compose.prod.yml ps -q | xargs -r docker inspect --format "
-            + "'{{index .Config.Labels \"com.docker.compose.service\"}}\t{{.Name}}\t{{.State.Status}}\t{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}'",
+            + "'{{index .Config.Labels \"com.docker.compose.service\"}}\t{{.Name}}\t{{.State.Status}}\t{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}"
+            + "\t{{.HostConfig.RestartPolicy.Name}}\t{{.State.ExitCode}}\t{{.RestartCount}}'",
             ContainerState.Inspect(V1).Text);
 
     [Fact]

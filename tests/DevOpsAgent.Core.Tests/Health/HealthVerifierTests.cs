@@ -42,6 +42,53 @@ public sealed class HealthVerifierTests
     }
 
     [Fact]
+    public async Task A_container_that_exited_for_good_fails_health_at_once_instead_of_polling_until_the_deadline()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer("config --services", standardOutput: "backend\n")
+            .Answer("xargs -r docker inspect", standardOutput: "backend\t/shop-production_backend_1\texited\tnone\tno\t1\t0\n");
+        var patient = Strict with { Timeout = TimeSpan.FromMinutes(10) };
+
+        var report = await new HealthVerifier(runner, Compose, patient, TimeProvider.System).VerifyAsync(false, CancellationToken.None);
+
+        var containers = Assert.Single(report.Checks, c => c.Name == "containers");
+        Assert.Equal("backend is exited; not waiting: backend exited with code 1 and its restart policy (no) will not start it again", containers.Detail);
+        Assert.Single(runner.Commands, c => c.Text.Contains("xargs -r docker inspect", StringComparison.Ordinal));
+        Assert.False(report.Healthy);
+    }
+
+    [Fact]
+    public async Task A_container_in_a_crash_loop_fails_health_without_waiting_for_the_deadline()
+    {
+        var patient = Strict with { Timeout = TimeSpan.FromMinutes(10) };
+        var server = new LoopingServer();
+
+        var report = await new HealthVerifier(server, Compose, patient, TimeProvider.System).VerifyAsync(false, CancellationToken.None);
+
+        var containers = Assert.Single(report.Checks, c => c.Name == "containers");
+        Assert.EndsWith("not waiting: backend restarted 3 times while the checks ran (a crash loop)", containers.Detail, StringComparison.Ordinal);
+        Assert.Equal(4, server.Inspections);
+    }
+
+    /// <summary>A backend whose restart count grows by one at every inspection.</summary>
+    private sealed class LoopingServer : ICommandRunner
+    {
+        public int Inspections { get; private set; }
+
+        public string Target => "looping";
+
+        public Task<CommandResult> RunAsync(DevOpsAgent.Core.Shell.ShellCommand command, CancellationToken cancellationToken, Action<string>? onOutput = null)
+        {
+            var output = command.Text.Contains("config --services", StringComparison.Ordinal) ? "backend\n"
+                : command.Text.Contains("xargs -r docker inspect", StringComparison.Ordinal) ? $"backend\t/shop-production_backend_1\trestarting\tnone\talways\t1\t{Inspections++}\n"
+                : "";
+            return Task.FromResult(new CommandResult(command, 0, output, "", TimeSpan.Zero));
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
     public async Task Secrets_a_server_prints_never_reach_the_report()
     {
         const string Canary = "canary-7f3a9c";
