@@ -28,7 +28,7 @@ public sealed class CrashRecoveryTests : IDisposable
         var recovery = await _cli.RunAsync("deploy", "staging", "--ref", "v1.1.0", "--stale-after", "00:00:05");
 
         Assert.True(recovery.ExitCode == 0, recovery.Out + recovery.Error);
-        Assert.Contains("warn interrupted deploy: deploy ", recovery.Out, StringComparison.Ordinal);
+        Assert.Contains("warn interrupted operation: deploy ", recovery.Out, StringComparison.Ordinal);
         Assert.Equal(("1.1.0", "0002"), (await ServerData.ServedVersionAsync("staging"), await ServerData.RevisionAsync("staging")));
         var free = await _cli.RunAsync("lock", "status", "staging");
         Assert.Contains("free", free.Out, StringComparison.Ordinal);

@@ -39,7 +39,7 @@ public sealed partial class DeployWorker
             TaskId = request.TaskId,
             Target = request.Ref.Name,
             StartedAt = state.Record.StartedAt,
-        }, request.LockWait, request.LockStaleAfter, observer, ct);
+        }, request.LockWait, request.LockStaleAfter, observer, history, ct);
 
     /// <summary>
     /// An operation the server records as interrupted after it began changing what serves: the stack is first

@@ -124,7 +124,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         state.Record = state.Record with { Commit = commit, PreviousCommit = previous };
         await operation.UpdateAsync(j => j with { TargetCommit = commit, InvolvedCommits = [.. j.InvolvedCommits.Append(commit).Distinct()] }, ct);
 
-        if (previous is not null && operation.Interrupted is null)
+        if (previous is not null && operation is { Interrupted: null, Lease.Abandoned: null })
         {
             // Servers the agent deployed before it kept a manifest: what runs is the recorded release (nothing was interrupted).
             await steps.RunAsync("keep serving release", async () =>

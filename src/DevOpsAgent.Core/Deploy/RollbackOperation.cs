@@ -71,7 +71,7 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
         {
             operation = await steps.RunAsync("lock", () => ServerOperation.BeginAsync(runner, environment, "rollback",
                 new LockInfo { DeployId = record.Id, Environment = environment.Name, Holder = startedBy, TaskId = taskId, Target = $"rollback {to ?? "previous"}", StartedAt = startedAt },
-                TimeSpan.Zero, lockStaleAfter, observer, cancellationToken), cancellationToken);
+                TimeSpan.Zero, lockStaleAfter, observer, history, cancellationToken), cancellationToken);
             steps.StepStarting = operation.StepAsync;
             var compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken), cancellationToken);
             var (current, candidates) = await CandidatesAsync(runner, environment, cancellationToken);

@@ -41,7 +41,7 @@ public sealed class OperationEnvelope(ICommandRunner runner, IDeployHistory hist
         {
             operation = await steps.RunAsync("lock", () => ServerOperation.BeginAsync(runner, environment, action,
                 new LockInfo { DeployId = record.Id, Environment = environment.Name, Holder = startedBy, TaskId = taskId, Target = $"{action} {target}", StartedAt = record.StartedAt },
-                TimeSpan.Zero, staleAfter ?? DeployLock.DefaultStaleAfter, observer, cancellationToken), cancellationToken);
+                TimeSpan.Zero, staleAfter ?? DeployLock.DefaultStaleAfter, observer, history, cancellationToken), cancellationToken);
             if (operation.Interrupted is { } interrupted)
             {
                 throw new DevOpsAgentException(

@@ -49,7 +49,8 @@ public sealed class ServerOperation : IAsyncDisposable
     /// An interruption (a journal left behind, or a dead holder's lock) is reported to the observer.
     /// </summary>
     public static async Task<ServerOperation> BeginAsync(
-        ICommandRunner runner, EnvironmentConfig environment, string action, LockInfo info, TimeSpan lockWait, TimeSpan staleAfter, IDeployObserver observer, CancellationToken ct)
+        ICommandRunner runner, EnvironmentConfig environment, string action, LockInfo info, TimeSpan lockWait, TimeSpan staleAfter, IDeployObserver observer,
+        IDeployHistory history, CancellationToken ct)
     {
         var lease = await DeployLock.AcquireAsync(runner, environment.Path, info, lockWait, staleAfter, ct);
         try
@@ -82,6 +83,8 @@ public sealed class ServerOperation : IAsyncDisposable
                 InvolvedCommits = interrupted is null ? [] : [.. interrupted.InvolvedCommits.Concat(Known(interrupted)).Distinct()],
             };
             (await runner.RunAsync(journal.Write(environment.Path), ct)).EnsureSuccess(runner.Target);
+            await CloseInterruptedAsync(history, environment, interrupted?.OperationId ?? lease.Abandoned?.Info?.DeployId,
+                interrupted?.Step ?? lease.Abandoned?.Info?.Step ?? "start", info.DeployId, ct);
             await lease.UpdateAsync(i => i with { PreviousCommit = serving?.Commit, PreviousRevision = serving?.Revision }, ct);
             return new ServerOperation(runner, environment, lease, serving, interrupted, journal);
         }
@@ -115,6 +118,29 @@ public sealed class ServerOperation : IAsyncDisposable
 
     /// <summary>Releases the lock (never throws). The journal stays unless the operation concluded.</summary>
     public ValueTask DisposeAsync() => Lease.DisposeAsync();
+
+    /// <summary>
+    /// A process killed with kill -9 could not finish its history row: the operation that finds its journal (or its
+    /// dead lock) does, so no row stays "running".
+    /// </summary>
+    private static async Task CloseInterruptedAsync(
+        IDeployHistory history, EnvironmentConfig environment, string? interruptedId, string step, string byId, CancellationToken ct)
+    {
+        if (interruptedId is null)
+        {
+            return;
+        }
+
+        foreach (var row in (await history.ListAsync(environment.Name, 50, ct)).Where(r => r.Id == interruptedId && r.Outcome == DeployOutcome.Running))
+        {
+            await history.SaveAsync(row with
+            {
+                Outcome = DeployOutcome.Failed,
+                FinishedAt = row.FinishedAt ?? row.StartedAt,
+                Error = $"interrupted (the process stopped without finishing, at step {step}); found and recovered by {byId}",
+            }, ct);
+        }
+    }
 
     private static IEnumerable<string> Known(OperationJournal journal) =>
         new[] { journal.TargetCommit, journal.KnownGoodCommit }.OfType<string>();

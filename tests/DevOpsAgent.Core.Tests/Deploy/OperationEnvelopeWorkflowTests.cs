@@ -101,10 +101,15 @@ public sealed class OperationEnvelopeWorkflowTests
             TargetCommit = Commit, KnownGoodCommit = Previous, KnownGoodVersion = "v1.0.0", KnownGoodRevision = "0001", Step = "up", Switched = true,
         }.ToJson();
         var runner = Server(journal);
+        _saved.Add(new DeployRecord { Id = "d2", Environment = "staging", Ref = "v1.1.0", StartedBy = "bob", StartedAt = DateTimeOffset.UnixEpoch });
 
         var result = await DeployAsync(runner);
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
+        // The killed deploy's history row, left "running" by its process, is closed by the deploy that found it.
+        var closed = _saved.Last(r => r.Id == "d2");
+        Assert.Equal(DeployOutcome.Failed, closed.Outcome);
+        Assert.StartsWith("interrupted (the process stopped without finishing, at step up); found and recovered by ", closed.Error, StringComparison.Ordinal);
         var steps = result.Record.Steps.Select(s => s.Name).ToList();
         Assert.Equal(["lock", "detect compose", "recover: code", "recover: images", "recover: up", "recover: health", "fetch"], steps.Take(7));
         // Nothing interrupted is adopted as a release: the running images may be the half-deployed ones.
