@@ -48,7 +48,8 @@ public sealed class EnvPushTests : IDisposable
         Assert.Equal(
             $"600 deploy {Sha256(second)} .env\n600 deploy {Sha256(first)} .env.previous\n",
             await OnServerAsync("for f in .env .env.previous; do echo \"$(stat -c '%a %U' $f) $(sha256sum < $f | cut -d' ' -f1) $f\"; done"));
-        Assert.Equal(".env\n.env.previous\n", await OnServerAsync("ls -A"));
+        // .devops-agent holds the lock and journal a push takes like every operation that changes the server.
+        Assert.Equal(".devops-agent\n.env\n.env.previous\n", await OnServerAsync("ls -A"));
     }
 
     [Fact]
@@ -70,7 +71,8 @@ public sealed class EnvPushTests : IDisposable
         var seen = (await reader).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order().ToList();
         Assert.True(pushes >= 2, $"only {pushes} push(es) during the reads");
         Assert.Equal(contents.Select(Sha256).Order().ToList(), seen);
-        Assert.Equal(".env\n.env.previous\n", await OnServerAsync("ls -A"));
+        // .devops-agent holds the lock and journal a push takes like every operation that changes the server.
+        Assert.Equal(".devops-agent\n.env\n.env.previous\n", await OnServerAsync("ls -A"));
     }
 
     [Fact]
@@ -104,7 +106,7 @@ public sealed class EnvPushTests : IDisposable
         Assert.Equal(ExitCodes.InvalidInput, code);
         Assert.Equal("error: .env: line 3: unterminated quoted value", error.Trim());
         Assert.DoesNotContain(_canary, output + error, StringComparison.Ordinal);
-        Assert.Equal($"{Sha256(good)}\n.env\n", await OnServerAsync("sha256sum < .env | cut -d' ' -f1; ls -A"));
+        Assert.Equal($"{Sha256(good)}\n.devops-agent\n.env\n", await OnServerAsync("sha256sum < .env | cut -d' ' -f1; ls -A"));
     }
 
     [Fact]
@@ -133,7 +135,10 @@ public sealed class EnvPushTests : IDisposable
         var (code, output, error) = await RunAsync("env", "push", "staging");
 
         Assert.Equal(ExitCodes.CommandFailed, code);
-        Assert.StartsWith($"error: Cannot write /var/www/{_folder}-not-allowed/.env on deploy@127.0.0.1:2222: Permission denied", error, StringComparison.Ordinal);
+        // The push takes the environment's lock first, so the folder it cannot create is the lock's.
+        Assert.StartsWith($"error: `mkdir -p /var/www/{_folder}-not-allowed/.devops-agent", error, StringComparison.Ordinal);
+        Assert.Contains("Permission denied", error, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Trim());
         Assert.DoesNotContain(_canary, output + error, StringComparison.Ordinal);
     }
 
@@ -172,7 +177,7 @@ public sealed class EnvPushTests : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
         var code = await CliApp.RunAsync(
-            [.. arguments, "--dir", _local, "--config", Path.Combine(_local, "devops-agent.yml")],
+            [.. arguments, "--dir", _local, "--config", Path.Combine(_local, "devops-agent.yml"), "--history", Path.Combine(_local, "history.db")],
             new CliConsole(output, error) { Interactive = false }, Timeout);
         return (code, output.ToString(), error.ToString());
     }

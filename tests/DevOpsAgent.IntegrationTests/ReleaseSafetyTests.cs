@@ -108,7 +108,7 @@ public sealed class ReleaseSafetyTests : IDisposable
         var rollback = await Succeeds("rollback", "staging", "--to", "v1.0.0");
         Assert.Contains("rollback: database (", rollback.Out, StringComparison.Ordinal);
         Assert.Contains("0002 → 0001", rollback.Out, StringComparison.Ordinal);
-        Assert.Contains("kept images of v1.0.0 restored", rollback.Out, StringComparison.Ordinal);
+        Assert.Contains("kept images of v1.0.0 verified and restored", rollback.Out, StringComparison.Ordinal);
         Assert.DoesNotContain(" build", rollback.Out, StringComparison.Ordinal);
         Assert.Equal(("1.0.0", "0001"), (await ServerData.ServedVersionAsync("staging"), await ServerData.RevisionAsync("staging")));
         Assert.Contains("survivor", await ServerData.ItemNamesAsync("staging"));
