@@ -26,7 +26,7 @@ public static class StatusCommand
             var last = (await services.History().ListAsync(target.Name, 1, cancellationToken)).FirstOrDefault();
             if (parseResult.GetValue(CommonOptions.Json))
             {
-                JsonOutput.Write(console, new { status.Environment, status.Target, status.Release, status.Services, status.AllHealthy, status.Summary, LastDeploy = last });
+                JsonOutput.Write(console, new { status.Environment, status.Target, status.Release, status.Services, status.AllHealthy, status.Summary, status.Operation, LastDeploy = last });
             }
             else
             {
@@ -35,6 +35,11 @@ public static class StatusCommand
                 o.WriteLine(status.Release is { } r
                     ? $"Release:  {r.Version} ({DeployWorker.ShortCommit(r.Commit)}), deployed {r.DeployedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC by {r.DeployedBy}{(r.TaskId is null ? "" : $" for {r.TaskId}")}"
                     : "Release:  none recorded on the server (never deployed by devops-agent)");
+                if (status.Operation is { } operation)
+                {
+                    o.WriteLine($"Operation: {operation}");
+                }
+
                 foreach (var service in status.Services)
                 {
                     o.WriteLine($"  {(service.Ready ? "ok  " : "FAIL")} {service.Service,-20} {service.State}");

@@ -37,12 +37,14 @@ public sealed partial class Consultant(ProtocolContext context)
         await using var runner = await context.ConnectAsync(environment, cancellationToken);
         var status = await EnvironmentStatus.ReadAsync(runner, environment, cancellationToken);
         var release = status.Release is { } r ? $" Serving {r.Version}." : "";
-        return new Answer("status", $"{name}: {status.Summary.TrimEnd('.')}.{release}", new
+        var operation = status.Operation is { } o ? $" Operation {o}." : "";
+        return new Answer("status", $"{name}: {status.Summary.TrimEnd('.')}.{release}{operation}", new
         {
             environment = name,
             all_healthy = status.AllHealthy,
             services = status.Services.Select(s => new { service = s.Service, state = s.State, ready = s.Ready }),
             release = status.Release?.Version,
+            operation = status.Operation,
         });
     }
 

@@ -8,6 +8,9 @@ namespace DevOpsAgent.Core.Status;
 /// <summary>What an environment's server says about itself right now.</summary>
 public sealed record EnvironmentStatus(string Environment, string Target, ServerRelease? Release, IReadOnlyList<ServiceStatus> Services)
 {
+    /// <summary>An operation in progress (the lock is held), or one the server's journal records as interrupted; null when neither.</summary>
+    public string? Operation { get; init; }
+
     public bool AllHealthy => Services.Count > 0 && Services.All(s => s.Ready);
 
     /// <summary>The seed's answer: "All services running, healthy", or which are not and why.</summary>
@@ -33,7 +36,23 @@ public sealed record EnvironmentStatus(string Environment, string Target, Server
                 ? new ServiceStatus(name, "not running", false)
                 : new ServiceStatus(name, string.Join(", ", mine.Select(c => c.Health == "none" ? c.Status : $"{c.Status} ({c.Health})")), mine.All(c => c.IsReady));
         });
-        return new EnvironmentStatus(environment.Name, runner.Target, release, [.. services]);
+        return new EnvironmentStatus(environment.Name, runner.Target, release, [.. services])
+        {
+            Operation = await OperationAsync(runner, environment, cancellationToken),
+        };
+    }
+
+    private static async Task<string?> OperationAsync(ICommandRunner runner, EnvironmentConfig environment, CancellationToken cancellationToken)
+    {
+        var lease = await Locks.DeployLock.StatusAsync(runner, environment.Path, Locks.DeployLock.DefaultStaleAfter, cancellationToken);
+        if (lease.State == Locks.LockState.Held)
+        {
+            return $"in progress: {lease.Describe()}";
+        }
+
+        var journal = OperationJournal.Parse((await runner.RunAsync(OperationJournal.Read(environment.Path), cancellationToken)).StandardOutput);
+        return journal is null ? null
+            : $"INTERRUPTED: {journal.Describe()}; `devops-agent rollback {environment.Name}` brings it back to its recorded release";
     }
 }
 
