@@ -84,7 +84,7 @@ run initial $(deploy_args v1.0.0)
 [ "$(served_version)" = 1.0.0 ] || { log "v1.0.0 deployed but http://127.0.0.1:$HTTP_PORT/api/version does not say 1.0.0"; exit 1; }
 STATE=1.0.0
 
-DEPLOY_STEPS=(lock fetch checkout build "migrations plan" up health "record release")
+DEPLOY_STEPS=(lock fetch "keep serving release" checkout build "migrations plan" up health "record release")
 ROLLBACK_STEPS=(lock "rollback: database" "rollback: code" "rollback: images" "rollback: up" "rollback: health" "record release")
 FAULT_KINDS=(kill cut docker-kill sigint)
 
