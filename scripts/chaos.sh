@@ -54,6 +54,7 @@ cleanup() {
   proxy_stop
   if [ -n "${CHAOS_KEEP:-}" ]; then log "kept $WORK (CHAOS_KEEP)"; WORK=/nonexistent; fi
   teardown
+  remote "docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^$PROJECT[-_](backend|frontend):release-' | xargs -r docker rmi -f >/dev/null; true" || true
 }
 trap cleanup EXIT
 
@@ -67,22 +68,27 @@ sed -i 's/timeout: 180s/timeout: 45s/' "$CONFIG"
 proxy_start
 
 log "seed $SEED, $FAULTS faults, time limit ${TIME_LIMIT}s"
-log "starting from nothing: compose project $PROJECT down, app folder emptied (except .env), release tags removed"
-remote "cd $APP 2>/dev/null && test -f docker-compose.prod.yml && $COMPOSE -p $PROJECT -f docker-compose.prod.yml down --volumes --remove-orphans >/dev/null 2>&1;
-  find $APP -mindepth 1 -maxdepth 1 ! -name .env -exec rm -rf {} +;
-  docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^$PROJECT[-_](backend|frontend):release-' | xargs -r docker rmi -f >/dev/null; true"
-
-run() { # <name> <args...>: an agent run to its end, no fault
-  agent_start "$WORK/$1.log" "${@:2}"
-  agent_wait "$RUN_TIMEOUT"
-}
 deploy_args() { echo deploy production --project-dir "$ROOT/examples/fullstack" --ref "$1"; }
 
-# shellcheck disable=SC2046
-run initial $(deploy_args v1.0.0)
-[ "$AGENT_RC" = 0 ] || { log "the initial deploy of v1.0.0 failed ($AGENT_RC)"; cat "$WORK/initial.log" >&2; exit 1; }
-[ "$(served_version)" = 1.0.0 ] || { log "v1.0.0 deployed but http://127.0.0.1:$HTTP_PORT/api/version does not say 1.0.0"; exit 1; }
-STATE=1.0.0
+# The chaos stack from nothing: compose project down with its volumes, app folder emptied (except .env),
+# release tags removed, the rows count from zero, then v1.0.0 deployed without a fault. At the start, and
+# after a fault that was not recovered, so that the next fault is judged on its own, not on the last one's mess.
+fresh_start() {
+  remote "cd $APP 2>/dev/null && test -f docker-compose.prod.yml && $COMPOSE -p $PROJECT -f docker-compose.prod.yml down --volumes --remove-orphans >/dev/null 2>&1;
+    find $APP -mindepth 1 -maxdepth 1 ! -name .env -exec rm -rf {} +;
+    docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^$PROJECT[-_](backend|frontend):release-' | xargs -r docker rmi -f >/dev/null; true"
+  rm -f "$WORK/inserted"
+  IMAGE_CONTENT=()
+  # shellcheck disable=SC2046
+  agent_start "$WORK/fresh-$1.log" $(deploy_args v1.0.0)
+  agent_wait "$RUN_TIMEOUT"
+  [ "$AGENT_RC" = 0 ] || { log "deploying v1.0.0 from nothing failed ($AGENT_RC)"; cat "$WORK/fresh-$1.log" >&2; exit 1; }
+  [ "$(served_version)" = 1.0.0 ] || { log "v1.0.0 deployed but http://127.0.0.1:$HTTP_PORT/api/version does not say 1.0.0"; exit 1; }
+  STATE=1.0.0
+}
+
+log "starting from nothing (compose project $PROJECT down, app folder emptied except .env, release tags removed), then v1.0.0"
+fresh_start 0
 
 DEPLOY_STEPS=(lock fetch "keep serving release" checkout build "migrations plan" up health "record release")
 ROLLBACK_STEPS=(lock "rollback: database" "rollback: code" "rollback: images" "rollback: up" "rollback: health" "record release")
@@ -192,8 +198,13 @@ for i in $(seq 1 "$FAULTS"); do
       sed 's/^/     recovery | /' "$WORK/recovery-$i.log" | tail -n 15
     fi
   fi
-  # The next operation starts from what serves now (or, when nothing sane serves, from the record).
-  case $served in 1.0.0|1.1.0) STATE=$served ;; *) case $recorded in 1.0.0|1.1.0) STATE=$recorded ;; esac ;; esac
+  # The next operation starts from what serves now; after a fault that was not recovered, from nothing.
+  if [ "$injected" = yes ] && [ "$a_code$a_rev$a_img$a_rows$a_lock" != okokokokok ] && [ -z "${CHAOS_NO_RESET:-}" ]; then
+    log "fault $i not recovered: the stack starts again from nothing"
+    fresh_start "$i"
+  else
+    case $served in 1.0.0|1.1.0) STATE=$served ;; *) case $recorded in 1.0.0|1.1.0) STATE=$recorded ;; esac ;; esac
+  fi
 done
 
 total=$((recovered + failed))
