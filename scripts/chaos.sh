@@ -104,6 +104,7 @@ for r in json.load(sys.stdin):
 }
 
 recovered=0; failed=0; not_injected=0; cycles=()
+declare -A kind_total=() kind_recovered=() check_failed=()
 started=$SECONDS
 for i in $(seq 1 "$FAULTS"); do
   if [ $((SECONDS - started)) -ge "$TIME_LIMIT" ]; then log "time limit reached after $((i - 1)) faults"; break; fi
@@ -189,8 +190,16 @@ for i in $(seq 1 "$FAULTS"); do
   echo "$line"
   [ "$images" = ok ] || echo "     images: $images"
   cycles+=("$((SECONDS - cycle_start))")
+  if [ "$injected" = yes ]; then
+    kind_total[$fault]=$((${kind_total[$fault]:-0} + 1))
+    for check in code:$a_code revision:$a_rev images:$a_img rows:$a_rows lock+history:$a_lock; do
+      [ "${check#*:}" = ok ] || check_failed[${check%%:*}]=$((${check_failed[${check%%:*}]:-0} + 1))
+    done
+  fi
   if [ "$injected" != yes ]; then not_injected=$((not_injected + 1))
-  elif [ "$a_code$a_rev$a_img$a_rows$a_lock" = okokokokok ]; then recovered=$((recovered + 1))
+  elif [ "$a_code$a_rev$a_img$a_rows$a_lock" = okokokokok ]; then
+    recovered=$((recovered + 1))
+    kind_recovered[$fault]=$((${kind_recovered[$fault]:-0} + 1))
   else
     failed=$((failed + 1))
     if [ -n "${CHAOS_VERBOSE:-}" ]; then
@@ -208,6 +217,9 @@ for i in $(seq 1 "$FAULTS"); do
 done
 
 total=$((recovered + failed))
+by_kind=; for kind in "${FAULT_KINDS[@]}"; do by_kind+=" $kind ${kind_recovered[$kind]:-0}/${kind_total[$kind]:-0},"; done
+by_check=; for check in code revision images rows lock+history; do by_check+=" $check ${check_failed[$check]:-0},"; done
+echo "chaos: recovered by fault:${by_kind%,}; failed checks:${by_check%,}"
 echo "chaos: seed $SEED, median fault cycle $(median "${cycles[@]:-0}")s, $((SECONDS - started))s in all$( [ "$not_injected" = 0 ] || echo ", $not_injected operation(s) ended before their fault (not counted)")"
 echo "chaos: $recovered of $total faulted operations recovered (right code, revision, kept images, rows)"
 [ "$failed" = 0 ] && [ "$total" -gt 0 ]
