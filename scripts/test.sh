@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up the test bed (Docker Engine, Compose, two SSH servers, git origin, base images) and runs every
-# test: exact-command and workflow tests, CLI tests, and integration tests against the real test bed.
+# test: exact-command and workflow tests, CLI tests, and integration tests against the real test bed, then
+# a short run of the chaos harness (scripts/chaos.sh; DEVOPS_AGENT_CHAOS_FAULTS, default 10, 0 skips it).
 # For Debian 12 as root. Extra arguments go to `dotnet test` (e.g. --filter).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,9 +19,20 @@ log=$(mktemp)
 for project in tests/DevOpsAgent.Core.Tests tests/DevOpsAgent.IntegrationTests; do
   dotnet test "$project" --no-build --nologo "$@" 2>&1 | tee -a "$log" || status=1
 done
-# One closing line for both projects, in the plain form CI reads.
+# The chaos harness's short run (issue 9: at least 10 faults in CI), counted as one more test in the closing
+# line. DEVOPS_AGENT_CHAOS_FAULTS sets how many faults (default 10, about a minute each); 0 skips it.
+chaos_faults=${DEVOPS_AGENT_CHAOS_FAULTS:-10}
+chaos_passed=0; chaos_failed=0; chaos_skipped=0
+if [ "$chaos_faults" = 0 ]; then
+  chaos_skipped=1
+elif bash scripts/chaos.sh --faults "$chaos_faults"; then
+  chaos_passed=1
+else
+  chaos_failed=1
+fi
+# One closing line for both projects and the chaos run, in the plain form CI reads.
 sum() { grep -oE "$1: +[0-9]+" "$log" | awk '{ s += $2 } END { print s + 0 }'; }
-passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
+passed=$(($(sum Passed) + chaos_passed)); failed=$(($(sum Failed) + chaos_failed)); skipped=$(($(sum Skipped) + chaos_skipped))
 rm -f "$log"
 echo "tests finished in $((SECONDS - started))s"
 echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
