@@ -90,7 +90,7 @@ fresh_start() {
 log "starting from nothing (compose project $PROJECT down, app folder emptied except .env, release tags removed), then v1.0.0"
 fresh_start 0
 
-DEPLOY_STEPS=(lock fetch "keep serving release" checkout build "migrations plan" up health "record release")
+DEPLOY_STEPS=(lock fetch "keep serving release" checkout build "keep images" "migrations plan" up health "record release")
 ROLLBACK_STEPS=(lock "rollback: database" "rollback: code" "rollback: images" "rollback: up" "rollback: health" "record release")
 FAULT_KINDS=(kill cut docker-kill sigint)
 
