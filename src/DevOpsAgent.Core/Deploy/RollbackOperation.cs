@@ -100,8 +100,11 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
             record = record with { Outcome = DeployOutcome.Succeeded };
             if (cancellationToken.IsCancellationRequested)
             {
-                exitCode = ExitCodes.Cancelled;
-                record = record with { Error = "cancelled while rolling back: the rollback was finished first, so the server is at a known release" };
+                // The exit code tells the server's state, and the server is at a known release: the cancel only gets said.
+                observer.CheckReported(new CheckResult("cancel", false, "cancelled while rolling back: the rollback was finished first, so the server is at a known release")
+                {
+                    Blocking = false,
+                });
             }
         }
         catch (DevOpsAgentException error) when (!switched && error is DeployLockedException or InvalidInputException)
