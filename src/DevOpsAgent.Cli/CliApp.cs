@@ -1,6 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using DevOpsAgent.Cli.Commands;
-using DevOpsAgent.Core.Errors;
 
 namespace DevOpsAgent.Cli;
 
@@ -41,35 +41,45 @@ public static class CliApp
         return root;
     }
 
+    /// <summary>
+    /// Parses and runs one command line. Every failure leaves here as one line on stderr and a named exit code
+    /// (<see cref="ErrorBoundary"/>): nothing escapes as a stack trace or the runtime's exit 134.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
     {
-        var root = BuildRootCommand(console);
-        var parseResult = root.Parse(args);
-        var configuration = new InvocationConfiguration
-        {
-            Output = console.Out,
-            Error = console.Error,
-            EnableDefaultExceptionHandler = false,
-        };
-
+        ParseResult? parseResult = null;
         try
         {
-            return await parseResult.InvokeAsync(configuration, cancellationToken);
-        }
-        catch (DevOpsAgentException error)
-        {
-            await console.Error.WriteLineAsync($"error: {error.Message}");
-            if (parseResult.GetValue(Verbose))
+            parseResult = BuildRootCommand(console).Parse(args);
+            if (parseResult.Action is ParseErrorAction)
             {
-                await console.Error.WriteLineAsync(error.ToString());
+                return await ErrorBoundary.WriteParseErrorAsync(console, parseResult);
             }
 
-            return error.ExitCode;
+            var configuration = new InvocationConfiguration
+            {
+                Output = console.Out,
+                Error = console.Error,
+                EnableDefaultExceptionHandler = false,
+            };
+            return await parseResult.InvokeAsync(configuration, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (Exception error)
         {
-            await console.Error.WriteLineAsync("error: cancelled");
-            return ExitCodes.Cancelled;
+            var verbose = parseResult?.GetValue(Verbose) ?? args.Contains("--verbose");
+            return await ErrorBoundary.WriteAsync(console, error, verbose, parseResult is null ? null : HistoryPath(parseResult));
+        }
+    }
+
+    private static string? HistoryPath(ParseResult parseResult)
+    {
+        try
+        {
+            return AgentServices.HistoryPath(parseResult);
+        }
+        catch (ArgumentException)
+        {
+            return null;
         }
     }
 }
