@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Text;
-
 namespace DevOpsAgent.Infrastructure.Configuration;
 
 /// <summary>
@@ -30,39 +27,22 @@ public static class LocalFiles
         return content.ToArray();
     }
 
-    public static byte[]? ReadBounded(string path, int maxBytes) =>
-        ReadBoundedAsync(path, maxBytes, CancellationToken.None).GetAwaiter().GetResult();
-
-    /// <summary>The text of UTF-8 <paramref name="bytes"/>, or the 1-based line of the first byte that is not UTF-8.</summary>
-    public static (string? Text, int BadLine) DecodeUtf8(ReadOnlySpan<byte> bytes)
+    public static byte[]? ReadBounded(string path, int maxBytes)
     {
-        var offset = 0;
-        var line = 1;
-        while (offset < bytes.Length)
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        using var content = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
         {
-            var status = Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed);
-            if (status != OperationStatus.Done)
+            content.Write(buffer, 0, read);
+            if (content.Length > maxBytes)
             {
-                return (null, line);
+                return null;
             }
-
-            if (bytes[offset] == '\n')
-            {
-                line++;
-            }
-
-            offset += consumed;
         }
 
-        var text = Encoding.UTF8.GetString(bytes);
-        return (text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text, 0);
-    }
-
-    /// <summary>The 1-based line of the first NUL byte, or 0.</summary>
-    public static int NulLine(ReadOnlySpan<byte> bytes)
-    {
-        var at = bytes.IndexOf((byte)0);
-        return at < 0 ? 0 : bytes[..at].Count((byte)'\n') + 1;
+        return content.ToArray();
     }
 
     /// <summary>Why <paramref name="path"/> cannot be read as a small text file, or null when it can.</summary>
@@ -70,4 +50,23 @@ public static class LocalFiles
         Directory.Exists(path) ? "is a folder, not a file"
         : !File.Exists(path) ? "not found"
         : null;
+
+    /// <summary>The path with every symbolic link along it resolved (realpath).</summary>
+    public static string RealPath(string path, int depth = 0)
+    {
+        var result = Path.GetPathRoot(Path.GetFullPath(path))!;
+        foreach (var part in Path.GetFullPath(path)[result.Length..].Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(result, part);
+            var info = new DirectoryInfo(next);
+            if (info.LinkTarget is not null && depth < 40 && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                next = RealPath(target.FullName, depth + 1);
+            }
+
+            result = next;
+        }
+
+        return result;
+    }
 }

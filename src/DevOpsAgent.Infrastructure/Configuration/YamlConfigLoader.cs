@@ -1,4 +1,5 @@
 using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
@@ -27,20 +28,15 @@ public static class YamlConfigLoader
     /// <summary>A YAML file's text, refused (with the file named) when missing, a folder, over 1 MiB, or not UTF-8.</summary>
     public static string ReadText(string path, string hintWhenMissing)
     {
-        if (LocalFiles.NotAFile(path) is { } problem)
+        if (LocalFiles.NotAFile(path) is { } missing)
         {
-            throw new ConfigurationException(path, [problem == "not found" ? $"file not found ({hintWhenMissing})" : problem]);
+            throw new ConfigurationException(path, [missing == "not found" ? $"file not found ({hintWhenMissing})" : missing]);
         }
 
         var bytes = LocalFiles.ReadBounded(path, LocalFiles.OneMebibyte)
             ?? throw new ConfigurationException(path, [$"the file is larger than {LocalFiles.OneMebibyte / 1024} KiB"]);
-        if (LocalFiles.NulLine(bytes) is > 0 and var nul)
-        {
-            throw new ConfigurationException(path, [$"line {nul}: a NUL byte (this is not a text file)"]);
-        }
-
-        var (text, badLine) = LocalFiles.DecodeUtf8(bytes);
-        return text ?? throw new ConfigurationException(path, [$"line {badLine}: not valid UTF-8"]);
+        var (text, line, problem) = StrictText.Decode(bytes);
+        return text ?? throw new ConfigurationException(path, [$"line {line}: {problem}"]);
     }
 
     public static ConfigNode Parse(string yaml, string source = DefaultFileName)
