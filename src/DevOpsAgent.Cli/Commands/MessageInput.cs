@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Infrastructure.Configuration;
 
 namespace DevOpsAgent.Cli.Commands;
 
@@ -27,14 +28,16 @@ internal static class MessageInput
 
         if (path is not null)
         {
-            if (!path.Exists)
+            if (LocalFiles.NotAFile(path.FullName) is { } problem)
             {
-                throw new InvalidInputException($"Message file not found: {path.FullName}");
+                throw new InvalidInputException($"Message file {InputText.Quote(path.FullName)}: {problem}");
             }
 
-            return path.Length > MaxBytes
-                ? throw new InvalidInputException($"Message file {path.FullName} is larger than {MaxBytes / 1024} KiB.")
-                : await File.ReadAllTextAsync(path.FullName, cancellationToken);
+            // Bounded however the file reports its size: /dev/zero and devices say 0 and never end.
+            var bytes = await LocalFiles.ReadBoundedAsync(path.FullName, MaxBytes, cancellationToken)
+                ?? throw new InvalidInputException($"Message file {InputText.Quote(path.FullName)} is larger than {MaxBytes / 1024} KiB.");
+            var (content, line, why) = StrictText.Decode(bytes);
+            return content ?? throw new InvalidInputException($"Message file {InputText.Quote(path.FullName)}: line {line}: {why}");
         }
 
         return text switch

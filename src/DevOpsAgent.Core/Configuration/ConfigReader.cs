@@ -10,13 +10,16 @@ namespace DevOpsAgent.Core.Configuration;
 /// </summary>
 public sealed partial class ConfigReader(IReadOnlyDictionary<string, string> environment)
 {
+    /// <summary>The longest string value a configuration holds (URLs, paths, commands).</summary>
+    public const int MaxScalarLength = 4096;
+
     private readonly List<string> _problems = [];
 
     public IReadOnlyList<string> Problems => _problems;
 
     public void Problem(ConfigNode node, string message) => Problem(node.Path, message);
 
-    public void Problem(string path, string message) => _problems.Add($"{path}: {message}");
+    public void Problem(string path, string message) => _problems.Add($"{Errors.InputText.OneLine(path)}: {message}");
 
     public ConfigMapping? Mapping(ConfigNode? node)
     {
@@ -49,6 +52,12 @@ public sealed partial class ConfigReader(IReadOnlyDictionary<string, string> env
         if (node is not ConfigScalar scalar)
         {
             Problem(node, "should be a string");
+            return null;
+        }
+
+        if (scalar.Value.Length > MaxScalarLength)
+        {
+            Problem(node, $"is longer than {MaxScalarLength} characters");
             return null;
         }
 
