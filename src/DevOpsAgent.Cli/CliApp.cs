@@ -53,7 +53,12 @@ public static class CliApp
             parseResult = BuildRootCommand(console).Parse(args);
             if (parseResult.Action is ParseErrorAction)
             {
-                return await ErrorBoundary.WriteParseErrorAsync(console, parseResult);
+                return await ErrorBoundary.WriteParseErrorAsync(console, parseResult, parseResult.Errors[0].Message);
+            }
+
+            if (StrayToken(parseResult) is { } stray)
+            {
+                return await ErrorBoundary.WriteParseErrorAsync(console, parseResult, $"Unrecognized command or argument '{stray}'.");
             }
 
             var configuration = new InvocationConfiguration
@@ -70,6 +75,15 @@ public static class CliApp
             return await ErrorBoundary.WriteAsync(console, error, verbose, parseResult is null ? null : HistoryPath(parseResult));
         }
     }
+
+    /// <summary>
+    /// A word before the verb (<c>--bogus status staging</c>, <c>typo status staging</c>): the parser gives it to
+    /// the root's optional message argument and runs the verb anyway.
+    /// </summary>
+    private static string? StrayToken(ParseResult parseResult) =>
+        parseResult.CommandResult == parseResult.RootCommandResult
+            ? null
+            : parseResult.RootCommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>().SelectMany(a => a.Tokens).FirstOrDefault()?.Value;
 
     private static string? HistoryPath(ParseResult parseResult)
     {

@@ -36,7 +36,24 @@ public static class CommonOptions
     {
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<T>() is { } value && (value.CompareTo(min) < 0 || value.CompareTo(max) > 0))
+            // A value that is not a T at all is already a parse error; reading it here would throw.
+            if (result.Errors.Any() || result.Tokens.Count == 0)
+            {
+                return;
+            }
+
+            T value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                result.AddError($"{option.Name} must be from {min} to {max}");
+                return;
+            }
+
+            if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
             {
                 result.AddError($"{option.Name} must be from {min} to {max}");
             }

@@ -42,7 +42,9 @@ public static class ErrorBoundary
             _ => (ExitCodes.InternalError,
                 $"unexpected {error.GetType().Name}: {error.Message} (rerun with --verbose for the stack trace, and report it)"),
         };
-        return new BoundaryError(code, InputText.OneLine(Redaction.Redact(message)));
+        // Cut before redacting: the redaction's expressions are slow on megabytes of one token (a 2 MB name).
+        var head = message.Length > 2 * InputText.LineLength ? message[..(2 * InputText.LineLength)] + "…" : message;
+        return new BoundaryError(code, InputText.OneLine(Redaction.Redact(head)));
     }
 
     /// <summary>Writes the one error line (and under --verbose the stack trace) and returns the exit code.</summary>
@@ -62,7 +64,7 @@ public static class ErrorBoundary
     /// A command line System.CommandLine refused: its first error and where help is, on one line, exit 2 (the
     /// library's own handler prints the whole help and exits 1).
     /// </summary>
-    public static async Task<int> WriteParseErrorAsync(CliConsole console, ParseResult parseResult)
+    public static async Task<int> WriteParseErrorAsync(CliConsole console, ParseResult parseResult, string first)
     {
         var verbs = new List<string>();
         for (var symbol = parseResult.CommandResult; symbol is not null; symbol = symbol.Parent as System.CommandLine.Parsing.CommandResult)
@@ -74,7 +76,6 @@ public static class ErrorBoundary
         }
 
         var help = string.Join(' ', ["devops-agent", .. verbs, "--help"]);
-        var first = parseResult.Errors.Count > 0 ? parseResult.Errors[0].Message : "invalid command line";
         await console.Error.WriteLineAsync($"error: {InputText.OneLine(first)} (see `{help}`)");
         return ExitCodes.Usage;
     }

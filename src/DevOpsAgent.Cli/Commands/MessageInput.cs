@@ -9,11 +9,26 @@ internal static class MessageInput
 {
     private const int MaxBytes = 64 * 1024;
 
-    public static Argument<string?> Argument() => new("message")
+    public static Argument<string?> Argument()
     {
-        Description = "The Orchestrator's message, e.g. \"DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging\"; '-' reads it from stdin.",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
+        var argument = new Argument<string?>("message")
+        {
+            Description = "The Orchestrator's message, e.g. \"DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging\"; '-' reads it from stdin.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+
+        // The parser hands a token it does not know to the message argument; a message never starts with '-'
+        // ('-' alone is stdin). The root's argument before a verb is caught in CliApp (the parser does not
+        // validate a parent command's arguments).
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && result.Tokens[0].Value is { Length: > 1 } value && value.StartsWith('-'))
+            {
+                result.AddError($"Unrecognized option '{value}'.");
+            }
+        });
+        return argument;
+    }
 
     public static Option<FileInfo?> FileOption() => new("--file") { Description = "Read the message from this file." };
 

@@ -88,6 +88,6 @@ public sealed partial record AgentConfig
         return reader.Problems.Count > 0 ? throw new ConfigurationException(source, reader.Problems) : config;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]*\z")]
     private static partial Regex ProjectName();
 }

@@ -189,6 +189,6 @@ public sealed partial class ConfigReader(IReadOnlyDictionary<string, string> env
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")]
     private static partial Regex VariablePattern();
 
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h)?$")]
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h)?\z")]
     private static partial Regex DurationPattern();
 }

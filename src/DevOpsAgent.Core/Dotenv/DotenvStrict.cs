@@ -44,6 +44,6 @@ public static partial class DotenvStrict
         return file;
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]{0,127}\z")]
     private static partial Regex VariableName();
 }

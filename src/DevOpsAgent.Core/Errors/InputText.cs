@@ -5,7 +5,7 @@ namespace DevOpsAgent.Core.Errors;
 
 /// <summary>
 /// Text taken from the user or a file, made safe to print in an error: one line, control, bidi and zero-width
-/// characters shown as <c>\u{202E}</c>-style escapes (so nothing can reorder or hide what the terminal
+/// characters and everything outside the BMP shown as <c>\u{202E}</c>-style escapes (so nothing can reorder or hide what the terminal
 /// shows), and a length cap, so a 2 MB value never reaches the terminal.
 /// </summary>
 public static class InputText
@@ -38,7 +38,8 @@ public static class InputText
             var c = text[i];
             if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
-                builder.Append(c).Append(text[++i]);
+                // Outside the BMP live invisible tag characters (U+E0000…) as well as emoji: all escaped.
+                builder.Append($"\\u{{{char.ConvertToUtf32(c, text[++i]).ToString("X4", CultureInfo.InvariantCulture)}}}");
             }
             else if (IsHidden(c))
             {
