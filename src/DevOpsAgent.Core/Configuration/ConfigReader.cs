@@ -17,7 +17,8 @@ public sealed partial class ConfigReader(IReadOnlyDictionary<string, string> env
 
     public IReadOnlyList<string> Problems => _problems;
 
-    public void Problem(ConfigNode node, string message) => Problem(node.Path, message);
+    /// <summary>A problem with a value: its path and the line it is on (<c>environments/staging/port: … (line 7)</c>).</summary>
+    public void Problem(ConfigNode node, string message) => Problem(node.Path, node.Line > 0 ? $"{message} (line {node.Line})" : message);
 
     public void Problem(string path, string message) => _problems.Add($"{Errors.InputText.OneLine(path)}: {message}");
 
