@@ -23,11 +23,13 @@ public sealed class McpAgent(ParseResult parseResult)
     /// <summary>The application's directory, the only one the check tool examines: --project-dir, else the folder of devops-agent.yml.</summary>
     public string ProjectDirectory => ProtocolServices.ProjectDirectoryOf(parseResult);
 
+    public string HistoryPath => AgentServices.HistoryPath(parseResult);
+
     /// <summary>
     /// Runs a tool body: every failure goes through the CLI's <see cref="ErrorBoundary"/> and becomes an MCP tool
     /// error with the same one line and exit code the CLI would give; results are JSON, redacted.
     /// </summary>
-    public static async Task<string> RunAsync(Func<Task<object>> body)
+    public static async Task<string> RunAsync(Func<Task<object>> body, string? historyPath = null)
     {
         try
         {
@@ -36,7 +38,7 @@ public sealed class McpAgent(ParseResult parseResult)
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
-            var mapped = ErrorBoundary.Map(error);
+            var mapped = ErrorBoundary.Map(error, historyPath);
             throw new McpException($"{mapped.Message} (exit code {mapped.ExitCode}, {mapped.Kind})");
         }
     }

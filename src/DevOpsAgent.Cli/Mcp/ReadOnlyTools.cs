@@ -47,7 +47,7 @@ public sealed class ReadOnlyTools(McpAgent agent)
         {
             var name = environment is null ? null : Environments.Find(environment, agent.Context().EnvironmentNames);
             return await agent.Services().History().ListAsync(name, Math.Clamp(limit, 1, 200), cancellationToken);
-        });
+        }, agent.HistoryPath);
 
     [McpServerTool(Name = "check", Title = "Pre-deployment check", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description("The seed's before-deployment checklist on the application's directory: .env.example, compose health checks and patterns, "
