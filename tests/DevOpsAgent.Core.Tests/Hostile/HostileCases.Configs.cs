@@ -79,6 +79,7 @@ public static partial class HostileCases
         ("merge key", Utf8("base: &base {user: deploy}\n" + Valid().Replace("user: deploy", "<<: *base", StringComparison.Ordinal))),
         ("unterminated quote", Utf8("project: \"shop\nrepository: /r\n")),
         ("control character in a scalar", Utf8(Valid("sh\u0007op"))),
+        ("20,000 unknown keys", Utf8(Valid(extra: string.Concat(Enumerable.Range(0, 20_000).Select(i => $"k{i}: v\n"))))),
         ("relative path", Utf8(Valid().Replace("path: /srv/shop", "path: srv/shop", StringComparison.Ordinal))),
     ];
 

@@ -26,6 +26,9 @@ public static partial class HostileCases
         ("CRLF with a NUL", Utf8("A=1\r\nB=\0\r\n")),
         ("BOM then invalid UTF-8", [0xEF, 0xBB, 0xBF, .. Utf8("A=1\nB="), 0x80, .. Utf8("\n")]),
         ("a 200-character key", Utf8(new string('K', 200) + "=1\n")),
+        ("900 KB of unclosed braces", Utf8("A=" + string.Concat(Enumerable.Repeat("${", 450_000)) + "\n")),
+        ("900 KB of backslashes in an unterminated quote", Utf8("A=\"" + new string('\\', 900_000) + "\n")),
+        ("50,000 keys, the last one bad", Utf8(string.Concat(Enumerable.Range(0, 50_000).Select(i => $"K{i}=v\n")) + "BAD KEY=1\n")),
     ];
 
     private static IEnumerable<HostileCase> Dotenvs()

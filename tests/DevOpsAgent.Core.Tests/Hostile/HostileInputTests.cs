@@ -21,7 +21,17 @@ public sealed class HostileInputTests : IDisposable
     private static readonly HashSet<int> Documented =
         [.. typeof(ExitCodes).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (int)f.GetValue(null)!)];
 
-    private static readonly Lazy<Task> WarmUp = new(() => new HostileWorld().RunAsync(["history", "--limit", "0"], TimeSpan.FromMinutes(1)));
+    /// <summary>One untimed run of each kind of refusal first, so the budget never pays for loading and compiling code.</summary>
+    private static readonly Lazy<Task> WarmUp = new(async () =>
+    {
+        using var world = new HostileWorld();
+        string[][] kinds = [["history", "--limit", "0"], ["deplyo"], ["env", "frobnicate"], ["status", "staging", "--config", "/dev/null"],
+            ["execute", ""], ["deploy", "staging", "--ref", "a;b"], ["env", "push", "staging", "-C", world.Project, "--env-file", "/etc/passwd"]];
+        foreach (var kind in kinds)
+        {
+            await world.RunAsync(kind, TimeSpan.FromMinutes(1));
+        }
+    });
 
     private readonly HostileWorld _world = new();
 
