@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Cli.Commands;
 
 namespace DevOpsAgent.Cli;
@@ -72,7 +73,10 @@ public static class CliApp
         catch (Exception error)
         {
             var verbose = parseResult?.GetValue(Verbose) ?? args.Contains("--verbose");
-            return await ErrorBoundary.WriteAsync(console, error, verbose, parseResult is null ? null : HistoryPath(parseResult));
+            // After Ctrl-C a library may fail its own way (a disposed socket, a timeout); that is still the interrupt.
+            // Our own errors keep their kind: a failed rollback's message says what state the server is in.
+            var reported = cancellationToken.IsCancellationRequested && error is not DevOpsAgentException ? new OperationCanceledException(cancellationToken) : error;
+            return await ErrorBoundary.WriteAsync(console, reported, verbose, parseResult is null ? null : HistoryPath(parseResult));
         }
     }
 
