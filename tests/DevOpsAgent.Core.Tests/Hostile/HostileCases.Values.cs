@@ -74,6 +74,12 @@ public static partial class HostileCases
             yield return new($"deploy --task: {name}", ExitCodes.InvalidInput, "deploy", "staging", "--task", value);
         }
 
+        // 64 characters is a fine backup file name (they may have 200); every other bad name is bad there too.
+        foreach (var (name, value) in BadNames.Where(n => n.Name != "64 characters"))
+        {
+            yield return new($"restore backup file: {name}", ExitCodes.InvalidInput, "restore", "staging", value + ".dump", "--yes");
+        }
+
         foreach (var (name, value) in BadTasks.Take(4))
         {
             yield return new($"rollback --task: {name}", ExitCodes.InvalidInput, "rollback", "staging", "--task", value);

@@ -66,7 +66,8 @@ public static partial class HostileCases
             ("check -C a missing folder", ExitCodes.InvalidInput, ["check", "-C", "/missing-hostile-dir"]),
             ("env check -C a missing folder", ExitCodes.InvalidInput, ["env", "check", "-C", "/missing-hostile-dir"]),
             ("env check without .env.example", ExitCodes.InvalidInput, ["env", "check", "-C", "{root}/outside"]),
-            ("restore without --yes", ExitCodes.Usage, ["restore", "staging"]),
+            ("restore without --yes", ExitCodes.ConfirmationRequired, ["restore", "staging", "staging-20260101-0001.dump"]),
+            ("restore a bad service", ExitCodes.InvalidInput, ["restore", "staging", "staging-20260101-0001.dump", "--service", "db;rm", "--yes"]),
         ];
         return options.Select(o => new HostileCase($"option: {o.Name}", o.Code, o.Arguments));
     }
