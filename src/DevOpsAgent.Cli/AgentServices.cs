@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Ssh;
 using DevOpsAgent.Infrastructure.Configuration;
@@ -16,7 +17,29 @@ public sealed class AgentServices(ParseResult parseResult)
 
     public AgentConfig Config => _config ??= YamlConfigLoader.Load(parseResult.GetValue(CommonOptions.Config)!, YamlConfigLoader.ProcessEnvironment());
 
-    public SqliteDeployHistory History() => new(parseResult.GetValue(CommonOptions.History) ?? SqliteDeployHistory.DefaultPath());
+    /// <summary>
+    /// The history database. A path the user gave (--history, $DEVOPS_AGENT_HISTORY) must be a file in an existing
+    /// folder: a mistyped path is refused instead of creating folders; only the default location is created.
+    /// </summary>
+    public SqliteDeployHistory History()
+    {
+        var path = HistoryPath(parseResult);
+        if (Directory.Exists(path))
+        {
+            throw new DevOpsAgentException($"the history database {InputText.Quote(path)} is a folder, not a file", ExitCodes.InvalidConfiguration);
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var given = parseResult.GetValue(CommonOptions.History) is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DEVOPS_AGENT_HISTORY"));
+        if (given && !Directory.Exists(folder))
+        {
+            throw new DevOpsAgentException($"the folder of the history database {InputText.Quote(path)} does not exist", ExitCodes.InvalidConfiguration);
+        }
+
+        return new SqliteDeployHistory(path);
+    }
+
+    public static string HistoryPath(ParseResult parseResult) => parseResult.GetValue(CommonOptions.History) ?? SqliteDeployHistory.DefaultPath();
 
     /// <summary>One connection to the environment's server, reused for the whole operation.</summary>
     public async Task<ICommandRunner> ConnectAsync(EnvironmentConfig environment, CancellationToken cancellationToken)

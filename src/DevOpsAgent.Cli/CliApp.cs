@@ -1,6 +1,7 @@
 using System.CommandLine;
-using DevOpsAgent.Cli.Commands;
+using System.CommandLine.Invocation;
 using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Cli.Commands;
 
 namespace DevOpsAgent.Cli;
 
@@ -41,35 +42,62 @@ public static class CliApp
         return root;
     }
 
+    /// <summary>
+    /// Parses and runs one command line. Every failure leaves here as one line on stderr and a named exit code
+    /// (<see cref="ErrorBoundary"/>): nothing escapes as a stack trace or the runtime's exit 134.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
     {
-        var root = BuildRootCommand(console);
-        var parseResult = root.Parse(args);
-        var configuration = new InvocationConfiguration
-        {
-            Output = console.Out,
-            Error = console.Error,
-            EnableDefaultExceptionHandler = false,
-        };
-
+        ParseResult? parseResult = null;
         try
         {
-            return await parseResult.InvokeAsync(configuration, cancellationToken);
-        }
-        catch (DevOpsAgentException error)
-        {
-            await console.Error.WriteLineAsync($"error: {error.Message}");
-            if (parseResult.GetValue(Verbose))
+            parseResult = BuildRootCommand(console).Parse(args);
+            if (parseResult.Action is ParseErrorAction)
             {
-                await console.Error.WriteLineAsync(error.ToString());
+                return await ErrorBoundary.WriteParseErrorAsync(console, parseResult, parseResult.Errors[0].Message);
             }
 
-            return error.ExitCode;
+            if (StrayToken(parseResult) is { } stray)
+            {
+                return await ErrorBoundary.WriteParseErrorAsync(console, parseResult, $"Unrecognized command or argument '{stray}'.");
+            }
+
+            var configuration = new InvocationConfiguration
+            {
+                Output = console.Out,
+                Error = console.Error,
+                EnableDefaultExceptionHandler = false,
+            };
+            return await parseResult.InvokeAsync(configuration, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (Exception error)
         {
-            await console.Error.WriteLineAsync("error: cancelled");
-            return ExitCodes.Cancelled;
+            var verbose = parseResult?.GetValue(Verbose) ?? args.Contains("--verbose");
+            // After Ctrl-C a library may fail its own way (a disposed socket, a timeout); that is still the interrupt.
+            // Our own errors keep their kind: a failed rollback's message says what state the server is in.
+            var reported = cancellationToken.IsCancellationRequested && error is not DevOpsAgentException ? new OperationCanceledException(cancellationToken) : error;
+            return await ErrorBoundary.WriteAsync(console, reported, verbose, parseResult is null ? null : HistoryPath(parseResult));
+        }
+    }
+
+    /// <summary>
+    /// A word before the verb (<c>--bogus status staging</c>, <c>typo status staging</c>): the parser gives it to
+    /// the root's optional message argument and runs the verb anyway.
+    /// </summary>
+    private static string? StrayToken(ParseResult parseResult) =>
+        parseResult.CommandResult == parseResult.RootCommandResult
+            ? null
+            : parseResult.RootCommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>().SelectMany(a => a.Tokens).FirstOrDefault()?.Value;
+
+    private static string? HistoryPath(ParseResult parseResult)
+    {
+        try
+        {
+            return AgentServices.HistoryPath(parseResult);
+        }
+        catch (ArgumentException)
+        {
+            return null;
         }
     }
 }

@@ -30,5 +30,36 @@ public static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>Refuses a value outside [min, max] as a parse error (one line, exit 2) before the command runs.</summary>
+    public static Option<T> InRange<T>(Option<T> option, T min, T max)
+        where T : IComparable<T>
+    {
+        option.Validators.Add(result =>
+        {
+            // A value that is not a T at all is already a parse error; reading it here would throw.
+            if (result.Errors.Any() || result.Tokens.Count == 0)
+            {
+                return;
+            }
+
+            T value;
+            try
+            {
+                value = result.GetValueOrDefault<T>();
+            }
+            catch (InvalidOperationException)
+            {
+                result.AddError($"{option.Name} must be from {min} to {max}");
+                return;
+            }
+
+            if (value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+            {
+                result.AddError($"{option.Name} must be from {min} to {max}");
+            }
+        });
+        return option;
+    }
+
     public static Argument<string> EnvironmentArgument() => new("environment") { Description = "The environment (staging, production, …)." };
 }

@@ -4,6 +4,7 @@ using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Git;
+using DevOpsAgent.Core.Protocol;
 using DevOpsAgent.Infrastructure.Projects;
 using DevOpsAgent.Infrastructure.History;
 
@@ -22,7 +23,7 @@ public static class DeployCommand
         {
             Description = "Deploy although pre-flight items failed; the reason is required and recorded.",
         };
-        var lockWait = new Option<int>("--lock-wait") { Description = "Seconds to wait for another deploy's lock on the server (default: refuse at once)." };
+        var lockWait = CommonOptions.InRange(new Option<int>("--lock-wait") { Description = "Seconds to wait for another deploy's lock on the server (default: refuse at once)." }, 0, 86_400);
         var command = new Command("deploy", "Deploy the stack to an environment: fetch, build, migrate, up, verify health, record; roll back automatically on failure.")
         {
             environment, gitRef, task, dryRun, qaApprovedBy, overridePreflight, lockWait, LockCommand.StaleAfter, ProtocolServices.ProjectDirectory,
@@ -34,7 +35,7 @@ public static class DeployCommand
             var target = config.Environment(parseResult.GetValue(environment)!);
             var request = new DeployRequest(target, parseResult.GetValue(gitRef) is { } r ? GitRef.Parse(r) : target.DefaultRef, AgentServices.Actor())
             {
-                TaskId = parseResult.GetValue(task),
+                TaskId = parseResult.GetValue(task) is { } id ? TaskId.Parse(id) : null,
                 DryRun = parseResult.GetValue(dryRun),
                 QaApprovedBy = parseResult.GetValue(qaApprovedBy),
                 LockWait = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(lockWait))),

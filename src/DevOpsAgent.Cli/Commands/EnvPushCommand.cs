@@ -1,9 +1,9 @@
 using System.CommandLine;
 using DevOpsAgent.Core.Operations;
-using System.Text;
 using DevOpsAgent.Cli.Output;
 using DevOpsAgent.Core.Dotenv;
 using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Infrastructure.Configuration;
 
 namespace DevOpsAgent.Cli.Commands;
 
@@ -91,20 +91,44 @@ public static class EnvPushCommand
         result.Diff.IsEmpty && result.RemoteExisted ? "same keys and values, other bytes (comments, formatting)" : result.Diff.ToString();
 }
 
-/// <summary>The local .env of <c>env push</c> and <c>env diff</c>: read and parsed before anything connects.</summary>
+/// <summary>
+/// The local .env of <c>env push</c> and <c>env diff</c>: read and validated (<see cref="DotenvStrict"/>) before
+/// anything connects. It must be a regular file inside the project directory, so <c>--env-file /etc/shadow</c>,
+/// <c>../..</c> or a symbolic link out of the project can never be sent to a server.
+/// </summary>
 internal static class LocalDotenv
 {
     public static async Task<(DotenvFile File, byte[] Content)> ReadAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var root = parse.GetValue(EnvCommands.Directory)!;
         var name = parse.GetValue(EnvCommands.EnvFile)!;
-        var path = Path.Combine(root, name);
-        if (!File.Exists(path))
+        if (!System.IO.Directory.Exists(root))
         {
-            throw new InvalidInputException($"{name} not found in {root} (create it with `devops-agent env init`)");
+            throw new InvalidInputException($"the project directory '{InputText.Quote(root)}' does not exist");
         }
 
-        var content = await File.ReadAllBytesAsync(path, cancellationToken);
-        return (DotenvParser.Parse(Encoding.UTF8.GetString(content), name), content);
+        var project = LocalFiles.RealPath(root);
+        var path = Path.GetFullPath(name, project);
+        if (!Inside(LocalFiles.RealPath(path), project))
+        {
+            throw new InvalidInputException($"--env-file '{InputText.Quote(name)}' is outside the project directory {InputText.Quote(project)} (symbolic links resolved)");
+        }
+
+        if (System.IO.Directory.Exists(path))
+        {
+            throw new InvalidInputException($"--env-file '{InputText.Quote(name)}' is a folder, not a file");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new InvalidInputException($"{InputText.Quote(name)} not found in {InputText.Quote(root)} (create it with `devops-agent env init`)");
+        }
+
+        var content = await LocalFiles.ReadBoundedAsync(path, DotenvStrict.MaxBytes, cancellationToken)
+            ?? throw new InvalidInputException($"{InputText.Quote(name)}: larger than {DotenvStrict.MaxBytes / 1024} KiB; a .env holds a few variables");
+        return (DotenvStrict.Parse(content, name), content);
     }
+
+    private static bool Inside(string path, string directory) =>
+        path.StartsWith(directory.TrimEnd('/') + "/", StringComparison.Ordinal);
 }

@@ -11,7 +11,7 @@ public static class HistoryCommand
     public static Command Create(CliConsole console)
     {
         var environment = new Argument<string?>("environment") { Description = "Only this environment.", Arity = ArgumentArity.ZeroOrOne };
-        var limit = new Option<int>("--limit", "-n") { Description = "How many deploys to show.", DefaultValueFactory = _ => 20 };
+        var limit = CommonOptions.InRange(new Option<int>("--limit", "-n") { Description = "How many deploys to show (1-10000).", DefaultValueFactory = _ => 20 }, 1, 10_000);
         var command = new Command("history", "Past deploys, newest first, from this machine's history.") { environment, limit };
         command.SetAction(async (parseResult, cancellationToken) =>
         {

@@ -8,11 +8,11 @@ namespace DevOpsAgent.Cli.Commands;
 /// <summary><c>lock status &lt;env&gt;</c> and <c>lock release &lt;env&gt; [--force]</c>: the deploy lock on an environment's server.</summary>
 public static class LockCommand
 {
-    public static readonly Option<TimeSpan> StaleAfter = new("--stale-after")
+    public static readonly Option<TimeSpan> StaleAfter = CommonOptions.InRange(new Option<TimeSpan>("--stale-after")
     {
         Description = "A lock without a heartbeat for this long belongs to a dead deploy (e.g. 00:01:00).",
         DefaultValueFactory = _ => DeployLock.DefaultStaleAfter,
-    };
+    }, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
 
     public static Command Create(CliConsole console)
     {

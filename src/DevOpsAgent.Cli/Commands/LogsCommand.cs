@@ -12,7 +12,7 @@ public static class LogsCommand
     {
         var environment = CommonOptions.EnvironmentArgument();
         var service = new Argument<string?>("service") { Description = "Only this compose service.", Arity = ArgumentArity.ZeroOrOne };
-        var tail = new Option<int>("--tail") { Description = "Lines per service.", DefaultValueFactory = _ => 50 };
+        var tail = CommonOptions.InRange(new Option<int>("--tail") { Description = "Lines per service (1-100000).", DefaultValueFactory = _ => 50 }, 1, 100_000);
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until Ctrl+C." };
         var command = new Command("logs", "The stack's logs on an environment's server.") { environment, service, tail, follow };
         command.SetAction(async (parseResult, cancellationToken) =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Infrastructure.Configuration;
 
 namespace DevOpsAgent.Cli.Commands;
 
@@ -8,11 +9,26 @@ internal static class MessageInput
 {
     private const int MaxBytes = 64 * 1024;
 
-    public static Argument<string?> Argument() => new("message")
+    public static Argument<string?> Argument()
     {
-        Description = "The Orchestrator's message, e.g. \"DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging\"; '-' reads it from stdin.",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
+        var argument = new Argument<string?>("message")
+        {
+            Description = "The Orchestrator's message, e.g. \"DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging\"; '-' reads it from stdin.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+
+        // The parser hands a token it does not know to the message argument; a message never starts with '-'
+        // ('-' alone is stdin). The root's argument before a verb is caught in CliApp (the parser does not
+        // validate a parent command's arguments).
+        argument.Validators.Add(result =>
+        {
+            if (result.Tokens.Count > 0 && result.Tokens[0].Value is { Length: > 1 } value && value.StartsWith('-'))
+            {
+                result.AddError($"Unrecognized option '{value}'.");
+            }
+        });
+        return argument;
+    }
 
     public static Option<FileInfo?> FileOption() => new("--file") { Description = "Read the message from this file." };
 
@@ -27,14 +43,16 @@ internal static class MessageInput
 
         if (path is not null)
         {
-            if (!path.Exists)
+            if (LocalFiles.NotAFile(path.FullName) is { } problem)
             {
-                throw new InvalidInputException($"Message file not found: {path.FullName}");
+                throw new InvalidInputException($"Message file {InputText.Quote(path.FullName)}: {problem}");
             }
 
-            return path.Length > MaxBytes
-                ? throw new InvalidInputException($"Message file {path.FullName} is larger than {MaxBytes / 1024} KiB.")
-                : await File.ReadAllTextAsync(path.FullName, cancellationToken);
+            // Bounded however the file reports its size: /dev/zero and devices say 0 and never end.
+            var bytes = await LocalFiles.ReadBoundedAsync(path.FullName, MaxBytes, cancellationToken)
+                ?? throw new InvalidInputException($"Message file {InputText.Quote(path.FullName)} is larger than {MaxBytes / 1024} KiB.");
+            var (content, line, why) = StrictText.Decode(bytes);
+            return content ?? throw new InvalidInputException($"Message file {InputText.Quote(path.FullName)}: line {line}: {why}");
         }
 
         return text switch

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using DevOpsAgent.Cli.Output;
 using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Git;
+using DevOpsAgent.Core.Protocol;
 
 namespace DevOpsAgent.Cli.Commands;
 
@@ -18,6 +20,9 @@ public static class RollbackCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            // Everything the user typed is validated before the config's server is connected to or locked.
+            var releaseName = parseResult.GetValue(to) is { } named ? GitRef.ParseRelease(named).Name : null;
+            var taskId = parseResult.GetValue(task) is { } id ? TaskId.Parse(id) : null;
             var services = new AgentServices(parseResult);
             var target = services.Config.Environment(parseResult.GetValue(environment)!);
             var json = parseResult.GetValue(CommonOptions.Json);
@@ -43,7 +48,7 @@ public static class RollbackCommand
 
             var observer = new ConsoleDeployObserver(console, parseResult.GetValue(CliApp.Verbose), json);
             var result = await new RollbackOperation(services.Config, runner, services.History(), observer, TimeProvider.System)
-                .RollbackAsync(target, parseResult.GetValue(to), AgentServices.Actor(), parseResult.GetValue(task), parseResult.GetValue(LockCommand.StaleAfter), cancellationToken);
+                .RollbackAsync(target, releaseName, AgentServices.Actor(), taskId, parseResult.GetValue(LockCommand.StaleAfter), cancellationToken);
             DeployCommand.WriteResult(console, json, result, target.Name);
             return result.ExitCode;
         });

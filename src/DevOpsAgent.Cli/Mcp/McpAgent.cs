@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using DevOpsAgent.Cli.Commands;
-using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Protocol;
 using DevOpsAgent.Infrastructure.Protocol;
 using ModelContextProtocol;
@@ -21,17 +20,26 @@ public sealed class McpAgent(ParseResult parseResult)
 
     public string ConfigDirectory => ProtocolServices.ConfigDirectory(parseResult);
 
-    /// <summary>Runs a tool body: user errors become MCP tool errors with their one line; results are JSON, redacted.</summary>
-    public static async Task<string> RunAsync(Func<Task<object>> body)
+    /// <summary>The application's directory, the only one the check tool examines: --project-dir, else the folder of devops-agent.yml.</summary>
+    public string ProjectDirectory => ProtocolServices.ProjectDirectoryOf(parseResult);
+
+    public string HistoryPath => AgentServices.HistoryPath(parseResult);
+
+    /// <summary>
+    /// Runs a tool body: every failure goes through the CLI's <see cref="ErrorBoundary"/> and becomes an MCP tool
+    /// error with the same one line and exit code the CLI would give; results are JSON, redacted.
+    /// </summary>
+    public static async Task<string> RunAsync(Func<Task<object>> body, string? historyPath = null)
     {
         try
         {
             var result = await body();
             return Redaction.Redact(result as string ?? JsonSerializer.Serialize(result, ExecutionReport.Json));
         }
-        catch (DevOpsAgentException error)
+        catch (Exception error) when (error is not OperationCanceledException)
         {
-            throw new McpException($"{Redaction.Redact(error.Message)} (exit code {error.ExitCode})");
+            var mapped = ErrorBoundary.Map(error, historyPath);
+            throw new McpException($"{mapped.Message} (exit code {mapped.ExitCode}, {mapped.Kind})");
         }
     }
 

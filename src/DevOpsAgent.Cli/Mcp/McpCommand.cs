@@ -21,7 +21,7 @@ public static class McpCommand
         };
         var command = new Command("mcp", "Serve the agent's tools over MCP (stdio): consult, status, history, check, migrations; execute/deploy/rollback with --allow-destructive.")
         {
-            allowDestructive,
+            allowDestructive, Commands.ProtocolServices.ProjectDirectory,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {

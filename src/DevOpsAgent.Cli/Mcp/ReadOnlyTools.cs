@@ -47,15 +47,17 @@ public sealed class ReadOnlyTools(McpAgent agent)
         {
             var name = environment is null ? null : Environments.Find(environment, agent.Context().EnvironmentNames);
             return await agent.Services().History().ListAsync(name, Math.Clamp(limit, 1, 200), cancellationToken);
-        });
+        }, agent.HistoryPath);
 
     [McpServerTool(Name = "check", Title = "Pre-deployment check", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
     [Description("The seed's before-deployment checklist on the application's directory: .env.example, compose health checks and patterns, "
         + "no secrets in code or compose, migrations with real downgrades. Findings never include secret values.")]
-    public Task<string> Check([Description("The project directory (default: the directory of devops-agent.yml).")] string? directory = null, CancellationToken cancellationToken = default) =>
+    public Task<string> Check(
+        [Description("A folder of the project (default: the project directory, the server's --project-dir or the directory of devops-agent.yml); nothing outside it.")] string? directory = null,
+        CancellationToken cancellationToken = default) =>
         McpAgent.RunAsync(async () =>
         {
-            var root = directory ?? agent.ConfigDirectory;
+            var root = ProjectScope.Resolve(directory, agent.ProjectDirectory);
             await using var runner = new LocalCommandRunner();
             var project = await ProjectLoader.LoadAsync(root, runner, cancellationToken);
             var schemaFile = ComposeSchemaLocator.Find(root);

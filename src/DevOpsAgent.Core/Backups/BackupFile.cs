@@ -39,7 +39,7 @@ public sealed partial record BackupFile(string Name, string Path, long Size, Dat
                 DateTimeOffset.FromUnixTimeSeconds(long.Parse(fields[0], CultureInfo.InvariantCulture))))
             .OrderByDescending(file => file.CreatedAt).ThenByDescending(file => file.Name, StringComparer.Ordinal)];
 
-    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.dump$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}\.dump\z")]
     private static partial Regex SafeName();
 
     [GeneratedRegex("[^A-Za-z0-9._-]+")]

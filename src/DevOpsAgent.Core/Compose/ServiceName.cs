@@ -9,8 +9,8 @@ public static partial class ServiceName
     public static bool IsValid(string name) => Pattern().IsMatch(name);
 
     public static string Validate(string name) =>
-        IsValid(name) ? name : throw new InvalidInputException($"Invalid service name '{name}': use letters, digits, '.', '_' or '-'.");
+        IsValid(name) ? name : throw new InvalidInputException($"Invalid service name '{InputText.Quote(name)}': use letters, digits, '.', '_' or '-'.");
 
-    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}\z")]
     private static partial Regex Pattern();
 }

@@ -6,6 +6,9 @@ namespace DevOpsAgent.Core.Configuration;
 /// <summary>devops-agent.yml: the project, where its code comes from, and its environments. Holds no secrets.</summary>
 public sealed partial record AgentConfig
 {
+    /// <summary>The longest project or environment name (they become compose project names and folder names).</summary>
+    public const int MaxNameLength = 100;
+
     public required string Project { get; init; }
 
     /// <summary>The git URL or path the servers fetch from.</summary>
@@ -25,7 +28,7 @@ public sealed partial record AgentConfig
         Environments.TryGetValue(name, out var environment)
             ? environment
             : throw new ConfigurationException("devops-agent.yml",
-                [$"environments/{name}: no such environment (configured: {string.Join(", ", Environments.Keys)})"]);
+                [$"environments/{Errors.InputText.Quote(name)}: no such environment (configured: {string.Join(", ", Environments.Keys)})"]);
 
     /// <summary>Validates a whole document at once; throws with every problem, each naming its path.</summary>
     public static AgentConfig Read(ConfigNode root, IReadOnlyDictionary<string, string> environment, string source = "devops-agent.yml")
@@ -39,7 +42,11 @@ public sealed partial record AgentConfig
 
         reader.AllowOnly(mapping, "project", "repository", "compose_files", "migrations", "environments", "orchestrator");
         var project = reader.RequiredString(mapping, "project");
-        if (project.Length > 0 && !ProjectName().IsMatch(project))
+        if (project.Length > MaxNameLength)
+        {
+            reader.Problem(mapping["project"]!, $"should be at most {MaxNameLength} characters");
+        }
+        else if (project.Length > 0 && !ProjectName().IsMatch(project))
         {
             reader.Problem(mapping["project"]!, "should be lowercase letters, digits, '-' or '_', starting with a letter or digit");
         }
@@ -54,9 +61,9 @@ public sealed partial record AgentConfig
 
         foreach (var (name, node) in environmentsNode?.Entries ?? [])
         {
-            if (!ProjectName().IsMatch(name))
+            if (name.Length > MaxNameLength || !ProjectName().IsMatch(name))
             {
-                reader.Problem(node, "environment names are lowercase letters, digits, '-' or '_'");
+                reader.Problem(node, $"environment names are lowercase letters, digits, '-' or '_', at most {MaxNameLength} characters");
             }
             else if (reader.Mapping(node) is { } environmentNode)
             {
@@ -81,6 +88,6 @@ public sealed partial record AgentConfig
         return reader.Problems.Count > 0 ? throw new ConfigurationException(source, reader.Problems) : config;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]*\z")]
     private static partial Regex ProjectName();
 }

@@ -10,13 +10,17 @@ namespace DevOpsAgent.Core.Configuration;
 /// </summary>
 public sealed partial class ConfigReader(IReadOnlyDictionary<string, string> environment)
 {
+    /// <summary>The longest string value a configuration holds (URLs, paths, commands).</summary>
+    public const int MaxScalarLength = 4096;
+
     private readonly List<string> _problems = [];
 
     public IReadOnlyList<string> Problems => _problems;
 
-    public void Problem(ConfigNode node, string message) => Problem(node.Path, message);
+    /// <summary>A problem with a value: its path and the line it is on (<c>environments/staging/port: … (line 7)</c>).</summary>
+    public void Problem(ConfigNode node, string message) => Problem(node.Path, node.Line > 0 ? $"{message} (line {node.Line})" : message);
 
-    public void Problem(string path, string message) => _problems.Add($"{path}: {message}");
+    public void Problem(string path, string message) => _problems.Add($"{Errors.InputText.OneLine(path)}: {message}");
 
     public ConfigMapping? Mapping(ConfigNode? node)
     {
@@ -49,6 +53,12 @@ public sealed partial class ConfigReader(IReadOnlyDictionary<string, string> env
         if (node is not ConfigScalar scalar)
         {
             Problem(node, "should be a string");
+            return null;
+        }
+
+        if (scalar.Value.Length > MaxScalarLength)
+        {
+            Problem(node, $"is longer than {MaxScalarLength} characters");
             return null;
         }
 
@@ -180,6 +190,6 @@ public sealed partial class ConfigReader(IReadOnlyDictionary<string, string> env
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")]
     private static partial Regex VariablePattern();
 
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h)?$")]
+    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h)?\z")]
     private static partial Regex DurationPattern();
 }

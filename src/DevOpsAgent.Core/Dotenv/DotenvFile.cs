@@ -20,6 +20,18 @@ public sealed record DotenvFile(string Path, IReadOnlyList<DotenvEntry> Entries)
         return values;
     }
 
+    /// <summary>The last assignment of each key, for lookups in linear time over many keys.</summary>
+    public IReadOnlyDictionary<string, DotenvEntry> LastEntries()
+    {
+        var entries = new Dictionary<string, DotenvEntry>(StringComparer.Ordinal);
+        foreach (var entry in Entries)
+        {
+            entries[entry.Key] = entry;
+        }
+
+        return entries;
+    }
+
     /// <summary>The last assignment of <paramref name="key"/>, or null.</summary>
     public DotenvEntry? Find(string key) => Entries.LastOrDefault(entry => entry.Key == key);
 

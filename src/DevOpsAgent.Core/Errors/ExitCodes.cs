@@ -8,10 +8,10 @@ public static class ExitCodes
     /// <summary>Something unexpected: a bug, reported with its stack trace under --verbose.</summary>
     public const int InternalError = 1;
 
-    /// <summary>The command line itself is wrong (unknown verb, missing argument).</summary>
+    /// <summary>The command line itself is wrong (unknown verb or option, missing argument, a value out of range). Never 1.</summary>
     public const int Usage = 2;
 
-    /// <summary>Configuration (devops-agent.yml, environment variables) is missing or invalid.</summary>
+    /// <summary>Configuration (devops-agent.yml, environment variables, the history database) is missing or invalid, or names no such environment.</summary>
     public const int InvalidConfiguration = 3;
 
     /// <summary>An input value (ref, service name, message, .env file) was refused before anything ran.</summary>

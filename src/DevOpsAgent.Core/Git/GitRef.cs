@@ -3,8 +3,9 @@ using DevOpsAgent.Core.Errors;
 namespace DevOpsAgent.Core.Git;
 
 /// <summary>
-/// A branch, tag or commit name that passed <c>git check-ref-format</c>'s rules and contains nothing a shell
-/// treats specially. Anything else is refused before a command is built.
+/// A branch, tag or commit name that passed <c>git check-ref-format</c>'s rules, is printable ASCII (so no
+/// look-alike letter, bidi override or zero-width character can pass for another name) and contains nothing a
+/// shell treats specially. Anything else is refused before a command is built or a server is touched.
 /// </summary>
 public sealed record GitRef
 {
@@ -16,7 +17,11 @@ public sealed record GitRef
     public bool IsCommitId => Name.Length is >= 7 and <= 40 && Name.All(char.IsAsciiHexDigitLower);
 
     public static GitRef Parse(string name) =>
-        TryParse(name, out var gitRef, out var reason) ? gitRef : throw new InvalidInputException($"Invalid git ref '{Printable(name)}': {reason}.");
+        TryParse(name, out var gitRef, out var reason) ? gitRef : throw new InvalidInputException($"Invalid git ref '{InputText.Quote(name)}': {reason}.");
+
+    /// <summary>A release named by <c>rollback --to</c>: a version, tag or commit prefix, held to the same syntax as a ref.</summary>
+    public static GitRef ParseRelease(string name) =>
+        TryParse(name, out var gitRef, out var reason) ? gitRef : throw new InvalidInputException($"Invalid release '{InputText.Quote(name)}': {reason} (expected a version, tag or commit prefix).");
 
     public static bool TryParse(string name, out GitRef gitRef, out string reason)
     {
@@ -52,9 +57,13 @@ public sealed record GitRef
             return $"'{forbidden}' is not allowed in a ref";
         }
 
-        if (name.Any(c => c <= ' ' || c == '\x7f'))
+        var at = name.AsSpan().IndexOfAnyExceptInRange('!', '~');
+        if (at >= 0)
         {
-            return "it contains a space or control character";
+            var foreign = char.IsSurrogatePair(name, at) ? char.ConvertToUtf32(name, at) : name[at];
+            return foreign is <= ' ' or 0x7f
+                ? $"it contains a space or control character ({InputText.CodePoint(foreign)})"
+                : $"it contains {InputText.CodePoint(foreign)}, which is not printable ASCII (look-alike letters, bidi and zero-width characters are refused)";
         }
 
         if (name.StartsWith('-'))
@@ -81,11 +90,5 @@ public sealed record GitRef
         }
 
         return null;
-    }
-
-    private static string Printable(string name)
-    {
-        var cleaned = new string([.. name.Take(80).Select(c => char.IsControl(c) ? '?' : c)]);
-        return name.Length > 80 ? cleaned + "…" : cleaned;
     }
 }

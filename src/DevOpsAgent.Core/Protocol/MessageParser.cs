@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using DevOpsAgent.Core.Errors;
@@ -103,15 +102,14 @@ public static partial class MessageParser
         return builder.ToString();
     }
 
-    /// <summary>Input echoed in an error: at most 80 characters, control characters shown as '?'.</summary>
-    public static string Printable(string text)
-    {
-        var cleaned = new string([.. text.Take(80).Select(c => char.IsControl(c) ? '?' : c)]);
-        return text.Length > 80 ? cleaned + "…" : cleaned;
-    }
+    /// <summary>Input echoed in an error: at most 80 characters, control, bidi and zero-width characters escaped.</summary>
+    public static string Printable(string text) => InputText.Quote(text);
 
+    /// <summary>A look-alike letter is shown next to its code point; a hidden one (bidi, zero-width) only by its code point.</summary>
     private static string Describe(char c) =>
-        char.IsControl(c) ? $"the control character U+{(int)c:X4}" : $"the non-ASCII character '{c}' (U+{((int)c).ToString("X4", CultureInfo.InvariantCulture)})";
+        char.IsControl(c) ? $"the control character {InputText.CodePoint(c)}"
+        : InputText.IsHidden(c) ? $"the invisible character {InputText.CodePoint(c)}"
+        : $"the non-ASCII character '{c}' ({InputText.CodePoint(c)})";
 
     /// <summary>"DevOps Agent", "devops-agent", "DEVOPS", "DevOpsAgent": letters only, case ignored.</summary>
     private static bool IsThisAgent(string name)

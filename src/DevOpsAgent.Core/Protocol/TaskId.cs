@@ -11,6 +11,6 @@ public static partial class TaskId
     public static string Parse(string text) =>
         IsTaskId(text) ? text.ToUpperInvariant() : throw new InvalidInputException($"Invalid task id '{MessageParser.Printable(text)}': expected letters, '-', digits (e.g. TASK-045).");
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9]{0,15}-[0-9]{1,9}$")]
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9]{0,15}-[0-9]{1,9}\z")]
     private static partial Regex Pattern();
 }

@@ -70,7 +70,7 @@ public static partial class ProjectScaffold
         return reader.ReadToEnd();
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]*$")]
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9_-]*\z")]
     private static partial Regex ProjectName();
 
     [GeneratedRegex("[^a-z0-9_-]+")]

@@ -15,11 +15,7 @@ public static class ProjectStateFile
 
     public static ProjectState Load(string path)
     {
-        if (!File.Exists(path))
-        {
-            throw new ConfigurationException(path, ["project state file not found (orchestrator/project_state in devops-agent.yml)"]);
-        }
-
-        return ProjectState.Read(YamlConfigLoader.Parse(File.ReadAllText(path), path), path);
+        var text = YamlConfigLoader.ReadText(path, "the project state file, orchestrator/project_state in devops-agent.yml");
+        return ProjectState.Read(YamlConfigLoader.Parse(text, path), path);
     }
 }

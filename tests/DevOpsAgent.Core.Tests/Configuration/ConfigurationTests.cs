@@ -77,7 +77,7 @@ public sealed class ConfigurationTests
         var yaml = Minimal.Replace("staging.example.com", "${STAGING_HOST:-fallback.example.com}", StringComparison.Ordinal);
         Assert.Equal("fallback.example.com", Read(yaml).Environment("staging").Server);
         Assert.Equal("set.example.com", Read(yaml, new() { ["STAGING_HOST"] = "set.example.com" }).Environment("staging").Server);
-        Assert.Equal("devops-agent.yml: environments/staging/server: ${STAGING_HOST} is not set in the environment",
+        Assert.Equal("devops-agent.yml: environments/staging/server: ${STAGING_HOST} is not set in the environment (line 5)",
             ErrorOf(Minimal.Replace("staging.example.com", "${STAGING_HOST}", StringComparison.Ordinal)));
     }
 
@@ -88,12 +88,12 @@ public sealed class ConfigurationTests
 
     [Fact]
     public void Wrong_types_are_refused_with_their_path() =>
-        Assert.Equal("devops-agent.yml: environments/staging/port: should be a whole number from 1 to 65535",
+        Assert.Equal("devops-agent.yml: environments/staging/port: should be a whole number from 1 to 65535 (line 9)",
             ErrorOf(Minimal + "\n    port: twenty-two\n"));
 
     [Fact]
     public void A_ref_with_shell_metacharacters_is_refused_at_load() =>
-        Assert.Equal("devops-agent.yml: environments/staging/branch: invalid git ref: ';' is not allowed in a ref",
+        Assert.Equal("devops-agent.yml: environments/staging/branch: invalid git ref: ';' is not allowed in a ref (line 8)",
             ErrorOf(Minimal.Replace("branch: staging", "branch: \"v1;rm -rf /\"", StringComparison.Ordinal)));
 
     [Fact]
@@ -102,11 +102,11 @@ public sealed class ConfigurationTests
         var error = Assert.Throws<ConfigurationException>(() => Read("project: Shop!\nenvironments:\n  staging:\n    port: 0\n"));
         Assert.Equal(
             [
-                "project: should be lowercase letters, digits, '-' or '_', starting with a letter or digit",
+                "project: should be lowercase letters, digits, '-' or '_', starting with a letter or digit (line 1)",
                 "environments/staging/branch: required (or set tag)",
                 "environments/staging/path: required (or set REMOTE_PATH)",
                 "environments/staging/server: required (or set REMOTE_SERVER)",
-                "environments/staging/port: should be a whole number from 1 to 65535",
+                "environments/staging/port: should be a whole number from 1 to 65535 (line 4)",
                 "environments/staging/user: required (or set REMOTE_USER)",
                 "repository: required",
             ],
@@ -122,7 +122,7 @@ public sealed class ConfigurationTests
     {
         var yaml = Minimal + "\n    health:\n      timeout: soon\n      http:\n        - url: ftp://x\n";
         var error = Assert.Throws<ConfigurationException>(() => Read(yaml));
-        Assert.Equal(["environments/staging/health/timeout: should be a duration such as 90s, 5m or 500ms",
+        Assert.Equal(["environments/staging/health/timeout: should be a duration such as 90s, 5m or 500ms (line 10)",
             "environments/staging/health/http: 'ftp://x' is not an http(s) URL"], error.Problems);
     }
 
