@@ -4,16 +4,19 @@ namespace DevOpsAgent.Core.Compose;
 
 /// <summary>
 /// Compose commands for one stack on one server, run from the app folder so that relative paths and the
-/// server's .env resolve as they would by hand. Pure: builds, never runs.
+/// server's .env resolve as they would by hand. Commands that change the stack (build, up, run, restart, down)
+/// hold <c>flock</c> on the app folder while they run: a command left running on the server by an agent that was
+/// killed, cut off or cancelled (sshd does not stop it) finishes before the next agent's recovery starts its own,
+/// so two <c>up</c>s never race. Pure: builds, never runs.
 /// </summary>
 public sealed record ComposeCommands(ComposeFlavor Flavor, string AppPath, string ProjectName, IReadOnlyList<string> Files)
 {
-    public ShellCommand Build() => Compose("build");
+    public ShellCommand Build() => Changing("build");
 
-    public ShellCommand Up() => Compose("up", "-d", "--remove-orphans");
+    public ShellCommand Up() => Changing("up", "-d", "--remove-orphans");
 
     /// <summary>Starts (or keeps) only these services, without their dependencies.</summary>
-    public ShellCommand UpServices(params string[] services) => Compose(["up", "-d", "--no-deps", .. services]);
+    public ShellCommand UpServices(params string[] services) => Changing(["up", "-d", "--no-deps", .. services]);
 
     /// <summary>Names of the services the compose files define, one per line.</summary>
     public ShellCommand Services() => Compose("config", "--services");
@@ -26,21 +29,22 @@ public sealed record ComposeCommands(ComposeFlavor Flavor, string AppPath, strin
 
     /// <summary>A one-off container of <paramref name="service"/>, removed afterwards; the running stack is untouched.</summary>
     public ShellCommand Run(string service, params string[] command) =>
-        Compose(["run", "--rm", "-T", "--no-deps", service, .. command]);
+        Changing(["run", "--rm", "-T", "--no-deps", service, .. command]);
 
     /// <summary>A command inside the running container of <paramref name="service"/>.</summary>
     public ShellCommand Exec(string service, params string[] command) => Compose(["exec", "-T", service, .. command]);
 
-    public ShellCommand Restart(string? service = null) => Compose(["restart", .. Optional(service)]);
+    public ShellCommand Restart(string? service = null) => Changing(["restart", .. Optional(service)]);
 
-    public ShellCommand Down(bool removeVolumes) => Compose(["down", "--remove-orphans", .. removeVolumes ? new[] { "--volumes" } : []]);
+    public ShellCommand Down(bool removeVolumes) => Changing(["down", "--remove-orphans", .. removeVolumes ? new[] { "--volumes" } : []]);
 
-    private ShellCommand Compose(params string[] arguments)
-    {
-        var program = Flavor == ComposeFlavor.V2 ? new[] { "docker", "compose" } : ["docker-compose"];
-        string[] projectAndFiles = ["-p", ProjectName, .. Files.SelectMany(file => new[] { "-f", file })];
-        return ShellCommand.Of(program[0], [.. program.Skip(1), .. projectAndFiles, .. arguments]).InDirectory(AppPath);
-    }
+    private ShellCommand Compose(params string[] arguments) => ShellCommand.Of(Program[0], [.. Program.Skip(1), .. ProjectAndFiles, .. arguments]).InDirectory(AppPath);
+
+    private ShellCommand Changing(params string[] arguments) => ShellCommand.Of("flock", [".", .. Program, .. ProjectAndFiles, .. arguments]).InDirectory(AppPath);
+
+    private string[] Program => Flavor == ComposeFlavor.V2 ? ["docker", "compose"] : ["docker-compose"];
+
+    private string[] ProjectAndFiles => ["-p", ProjectName, .. Files.SelectMany(file => new[] { "-f", file })];
 
     private static string[] Optional(string? value) => value is null ? [] : [value];
 }

@@ -9,22 +9,22 @@ public sealed class ComposeCommandsTests
 
     [Fact]
     public void Up_with_compose_v1() =>
-        Assert.Equal("cd /var/www/shop && docker-compose -p shop-staging -f docker-compose.prod.yml up -d --remove-orphans", V1.Up().Text);
+        Assert.Equal("cd /var/www/shop && flock . docker-compose -p shop-staging -f docker-compose.prod.yml up -d --remove-orphans", V1.Up().Text);
 
     [Fact]
     public void Up_with_compose_v2_and_two_files() =>
         Assert.Equal(
-            "cd /var/www/shop && docker compose -p shop-staging -f docker-compose.yml -f docker-compose.prod.yml up -d --remove-orphans",
+            "cd /var/www/shop && flock . docker compose -p shop-staging -f docker-compose.yml -f docker-compose.prod.yml up -d --remove-orphans",
             V2.Up().Text);
 
     [Fact]
     public void Build_runs_before_anything_is_touched() =>
-        Assert.Equal("cd /var/www/shop && docker-compose -p shop-staging -f docker-compose.prod.yml build", V1.Build().Text);
+        Assert.Equal("cd /var/www/shop && flock . docker-compose -p shop-staging -f docker-compose.prod.yml build", V1.Build().Text);
 
     [Fact]
     public void Migrations_run_in_a_one_off_container() =>
         Assert.Equal(
-            "cd /var/www/shop && docker-compose -p shop-staging -f docker-compose.prod.yml run --rm -T --no-deps backend alembic upgrade head",
+            "cd /var/www/shop && flock . docker-compose -p shop-staging -f docker-compose.prod.yml run --rm -T --no-deps backend alembic upgrade head",
             V1.Run("backend", "alembic", "upgrade", "head").Text);
 
     [Fact]

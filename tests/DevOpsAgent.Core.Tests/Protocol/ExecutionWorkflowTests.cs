@@ -119,7 +119,7 @@ public sealed class ExecutionWorkflowTests
         var report = await ExecuteAsync("[EXECUTE TASK-045]: restart backend on staging", runner);
 
         Assert.Equal(ReportOutcome.Succeeded, report.Outcome);
-        Assert.Contains(runner.Commands, c => c.Text == "cd /var/www/shop && docker compose -p shop-staging -f docker-compose.prod.yml restart backend");
+        Assert.Contains(runner.Commands, c => c.Text == "cd /var/www/shop && flock . docker compose -p shop-staging -f docker-compose.prod.yml restart backend");
         Assert.Equal(["lock", "detect compose", "restart", "health"], report.Steps.Select(s => s.Name));
         AssertValidAgainstSchema(report);
     }
