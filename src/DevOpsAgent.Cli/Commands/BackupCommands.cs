@@ -76,7 +76,7 @@ public static class BackupCommands
                     var compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, target, ct), ct);
                     await steps.RunAsync("restore", async () => { await BackupWorker.RestoreAsync(runner, compose, db, target.Path, name, ct); return name; }, ct);
                     return null;
-                }, cancellationToken);
+                }, cancellationToken, onInterrupted: true);
             if (result.Error is { } error)
             {
                 throw error;

@@ -14,14 +14,17 @@ public sealed record OperationResult(DeployRecord Record, int ExitCode, DevOpsAg
 /// rollback do: a history record first (never left "running"), the environment's lock, the server's journal, one
 /// step runner, and the journal removed only when the body finished. They refuse to run on a server that records
 /// an interrupted operation: a restart or a migration on a half-switched stack would start the wrong release, so
-/// the operator is sent to `rollback` or `deploy`, which recover it. The body marks the journal switched before a
-/// change that can stop half-way; the journal then stays when the body fails.
+/// the operator is sent to `rollback` or `deploy`, which recover it — except a restore, which is how an operator
+/// repairs a database a failed rollback left behind (<c>onInterrupted</c>): it runs, and the interrupted operation's
+/// journal stays for the next deploy or rollback. The body marks the journal switched before a change that can
+/// stop half-way; the journal then stays when the body fails.
 /// </summary>
 public sealed class OperationEnvelope(ICommandRunner runner, IDeployHistory history, IDeployObserver observer, TimeProvider time)
 {
     public async Task<OperationResult> RunAsync(
         EnvironmentConfig environment, string action, string target, string startedBy, string? taskId,
-        Func<DeploySteps, ServerOperation, CancellationToken, Task<string?>> body, CancellationToken cancellationToken, TimeSpan? staleAfter = null)
+        Func<DeploySteps, ServerOperation, CancellationToken, Task<string?>> body, CancellationToken cancellationToken, TimeSpan? staleAfter = null,
+        bool onInterrupted = false)
     {
         var steps = new DeploySteps(runner, observer, time);
         var record = new DeployRecord
@@ -42,7 +45,7 @@ public sealed class OperationEnvelope(ICommandRunner runner, IDeployHistory hist
             operation = await steps.RunAsync("lock", () => ServerOperation.BeginAsync(runner, environment, action,
                 new LockInfo { DeployId = record.Id, Environment = environment.Name, Holder = startedBy, TaskId = taskId, Target = $"{action} {target}", StartedAt = record.StartedAt },
                 TimeSpan.Zero, staleAfter ?? DeployLock.DefaultStaleAfter, observer, history, cancellationToken), cancellationToken);
-            if (operation.Interrupted is { } interrupted)
+            if (operation.Interrupted is { } interrupted && !onInterrupted)
             {
                 throw new DevOpsAgentException(
                     $"refused: {environment.Name} records an interrupted {interrupted.Describe()}. Bring it to a known release first with "
@@ -51,7 +54,11 @@ public sealed class OperationEnvelope(ICommandRunner runner, IDeployHistory hist
 
             steps.StepStarting = operation.StepAsync;
             var detail = await body(steps, operation, cancellationToken);
-            await operation.ConcludeAsync(cancellationToken);
+            if (operation.Interrupted is null)
+            {
+                await operation.ConcludeAsync(cancellationToken);
+            }
+
             record = record with { Outcome = DeployOutcome.Succeeded, Error = null, Version = detail };
         }
         catch (DevOpsAgentException error)

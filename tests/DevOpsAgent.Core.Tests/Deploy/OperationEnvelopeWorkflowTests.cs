@@ -210,6 +210,26 @@ public sealed class OperationEnvelopeWorkflowTests
         Assert.DoesNotContain($"rm -f {Journal}", Texts(runner));
     }
 
+    [Fact]
+    public async Task A_restore_runs_on_a_server_that_records_an_interrupted_deploy_and_leaves_its_journal_for_the_recovery()
+    {
+        var journal = new OperationJournal
+        {
+            OperationId = "d2", Action = "deploy", Environment = "staging", StartedBy = "bob", StartedAt = DateTimeOffset.UnixEpoch, Target = "v1.1.0", Switched = true, Step = "rollback: up",
+        }.ToJson();
+        var runner = Server(journal);
+        var ran = false;
+
+        var result = await new OperationEnvelope(runner, new History(_saved), new Observer(), TimeProvider.System).RunAsync(
+            Staging, "restore", "staging-20250101-000000-0001.dump", "alice", null, (_, _, _) => { ran = true; return Task.FromResult<string?>(null); },
+            CancellationToken.None, onInterrupted: true);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.True(ran);
+        Assert.DoesNotContain($"rm -f {Journal}", Texts(runner));
+        Assert.Contains(Texts(runner), t => t.Contains(Journal + ".tmp", StringComparison.Ordinal) && t.Contains("\"switched\":true", StringComparison.Ordinal));
+    }
+
     private sealed class History(List<DeployRecord> saved) : IDeployHistory
     {
         public Task SaveAsync(DeployRecord record, CancellationToken cancellationToken)
