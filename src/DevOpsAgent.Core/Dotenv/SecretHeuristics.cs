@@ -25,6 +25,17 @@ public static partial class SecretHeuristics
             || (value.TrimStart().StartsWith('<') && value.TrimEnd().EndsWith('>'));
     }
 
+    private static readonly string[] DevelopmentDefaults =
+    [
+        "postgres", "postgrespassword", "admin", "administrator", "root", "pass", "password", "passw0rd", "test", "testing", "dev",
+        "development", "example", "123456", "12345678", "secret", "mysecretpassword", "app", "user", "guest", "django", "fastapi",
+        "local", "default", "qwerty", "letmein", "minioadmin", "rabbitmq", "redis", "mysql", "mongo", "supersecret", "none", "null",
+    ];
+
+    /// <summary>A well-known development default (<c>postgres</c>, <c>admin</c>): nothing leaks, but nothing is protected either.</summary>
+    public static bool IsDevelopmentDefault(string value) =>
+        DevelopmentDefaults.Contains(value.Trim().ToLowerInvariant()) || IsPlaceholder(value);
+
     /// <summary>Shannon entropy of the value in bits per character.</summary>
     public static double EntropyPerChar(string value)
     {

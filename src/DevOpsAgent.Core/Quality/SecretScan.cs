@@ -4,24 +4,15 @@ using DevOpsAgent.Core.Dotenv;
 namespace DevOpsAgent.Core.Quality;
 
 /// <summary>
-/// Scans the files git tracks for committed secrets. A finding shows file:line, the rule and a masked
-/// excerpt (a few leading characters), never the secret itself.
+/// Scans the files git tracks for committed secrets: token formats by their own patterns
+/// (<see cref="SecretRules"/>), passwords in URLs, and literals under secret names that look random
+/// enough. A finding shows file:line, the rule and a masked excerpt, never the secret itself. Lockfiles,
+/// templates of .env files and documented example keys are not secrets.
 /// </summary>
 public static partial class SecretScan
 {
-    private sealed record Rule(string Id, string What, Regex Pattern);
-
-    private static readonly Rule[] Rules =
-    [
-        new("secret-private-key", "a private key", PrivateKey()),
-        new("secret-aws-key", "an AWS access key id", AwsKey()),
-        new("secret-github-token", "a GitHub token", GitHubToken()),
-        new("secret-slack-token", "a Slack token", SlackToken()),
-        new("secret-stripe-key", "a Stripe live key", StripeKey()),
-        new("secret-google-api-key", "a Google API key", GoogleKey()),
-    ];
-
-    private static readonly string[] ExampleEnvNames = [".env.example", ".env.sample", ".env.template", ".env.dist"];
+    private static readonly string[] LockFiles =
+        ["package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lock", "bun.lockb", "poetry.lock", "uv.lock", "Pipfile.lock", "Cargo.lock", "composer.lock", "Gemfile.lock", "go.sum", "pdm.lock"];
 
     public static IReadOnlyList<Finding> Run(ProjectSnapshot project, SecretAllowlist? allowlist = null)
     {
@@ -29,13 +20,8 @@ public static partial class SecretScan
         var findings = new List<Finding>();
         foreach (var file in project.TrackedFiles)
         {
-            if (IsDotenv(file.Name) && project.Git.IsRepository)
-            {
-                findings.Add(new Finding("secret-tracked-env", Severity.Error, file.Path, 0, $"{file.Path} is tracked by git",
-                    $"git rm --cached {file.Path}, add it to .gitignore and rotate every secret it held"));
-            }
-
-            if (file.Path.Contains("node_modules/", StringComparison.Ordinal) || file.Name == SecretAllowlist.FileName)
+            if (file.Path.Contains("node_modules/", StringComparison.Ordinal) || file.Name == SecretAllowlist.FileName || LockFiles.Contains(file.Name)
+                || file.Name.EndsWith(".min.js", StringComparison.Ordinal) || file.Name.EndsWith(".svg", StringComparison.Ordinal))
             {
                 continue;
             }
@@ -46,14 +32,16 @@ public static partial class SecretScan
         return Findings.Sorted(findings);
     }
 
+    /// <summary>A .env file (.env, .env.production, backend/.env), not one of its templates.</summary>
     public static bool IsDotenv(string name) =>
-        (name == ".env" || name.StartsWith(".env.", StringComparison.Ordinal)) && !ExampleEnvNames.Contains(name);
+        (name == ".env" || name.StartsWith(".env.", StringComparison.Ordinal)) && !ExampleFiles.IsExample(name);
 
     public static string Mask(string secret) =>
         secret.Length <= 8 ? new string('*', 8) : $"{secret[..4]}{new string('*', 8)} ({secret.Length} chars)";
 
     private static IEnumerable<Finding> ScanFile(ProjectFile file)
     {
+        var example = ExampleFiles.IsExample(file.Path);
         var lines = file.Content.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
@@ -63,39 +51,48 @@ public static partial class SecretScan
                 continue;
             }
 
-            if (LineFinding(file.Path, i + 1, line) is { } finding)
+            if (LineFinding(file.Path, i + 1, line, example) is { } finding)
             {
                 yield return finding;
             }
         }
     }
 
-    private static Finding? LineFinding(string path, int number, string line)
+    private static Finding? LineFinding(string path, int number, string line, bool example)
     {
-        foreach (var rule in Rules)
+        foreach (var rule in SecretRules.All)
         {
-            if (rule.Pattern.Match(line) is { Success: true } match)
+            if (line.Contains(rule.Keyword, StringComparison.Ordinal) && rule.Pattern.Match(line) is { Success: true } match
+                && !SecretRules.IsDocumentedExample(match.Value))
             {
                 return Secret(rule.Id, path, number, $"{rule.What} is committed: {Mask(match.Value)}");
             }
         }
 
+        // A template's values are placeholders by intent; only a real token format (above) in one is a leak.
+        if (example)
+        {
+            return null;
+        }
+
         // The URL regex tries a scheme at every letter of the line, which made it most of the scan's time;
         // it cannot match without "://", and looking for that first is one vectorized search.
         if (line.Contains("://", StringComparison.Ordinal)
-            && ComposeUrl().Match(line) is { Success: true } url && IsRealValue(url.Groups[1].Value))
+            && ComposeUrl().Match(line) is { Success: true } url && IsRealValue(url.Groups[1].Value) && !SecretHeuristics.IsDevelopmentDefault(url.Groups[1].Value))
         {
             return Secret("secret-url-credentials", path, number, $"a URL carries a password: {Mask(url.Groups[1].Value)}");
         }
 
-        if (Assignment().Match(line) is { Success: true } assignment && SecretHeuristics.IsSecretName(assignment.Groups[1].Value))
+        if (Assignment().Match(line) is { Success: true } assignment && SecretHeuristics.IsSecretName(assignment.Groups[1].Value)
+            && !NotASecretName().IsMatch(assignment.Groups[1].Value))
         {
             var key = assignment.Groups[1].Value;
             var value = assignment.Groups[3].Value;
             var quoted = assignment.Groups[2].Value.Length > 0;
             // In source code an unquoted right-hand side is an expression (a variable, a call), not a literal:
             // `api_key = client_config.get("key")`. Config files (.env, YAML, INI) have no such thing.
-            if (!IsRealValue(value) || (!quoted && (IsSourceCode(path) || value.IndexOfAny(ExpressionCharacters) >= 0)))
+            if (!IsRealValue(value) || (!quoted && (IsSourceCode(path) || value.IndexOfAny(ExpressionCharacters) >= 0))
+                || SecretHeuristics.IsDevelopmentDefault(value) || NotASecretValue().IsMatch(value) || SecretRules.IsDocumentedExample(value))
             {
                 return null;
             }
@@ -105,7 +102,9 @@ public static partial class SecretScan
                 return Secret("secret-high-entropy", path, number, $"{key} holds a random-looking literal: {Mask(value)}");
             }
 
-            if (quoted && value.Length >= 6)
+            // A literal made only of words ("order-region", "user.id") names something; a password has
+            // digits or symbols in it.
+            if (quoted && value.Length >= 8 && !Words().IsMatch(value))
             {
                 return Secret("secret-assignment", path, number, $"{key} is assigned a literal: {Mask(value)}");
             }
@@ -130,30 +129,23 @@ public static partial class SecretScan
         new(rule, Severity.Error, path, line, message,
             "remove it, rotate it, read it from the environment; if it is a false positive, add it to " + SecretAllowlist.FileName);
 
-    [GeneratedRegex(@"-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----")]
-    private static partial Regex PrivateKey();
-
-    [GeneratedRegex(@"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")]
-    private static partial Regex AwsKey();
-
-    [GeneratedRegex(@"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b")]
-    private static partial Regex GitHubToken();
-
-    [GeneratedRegex(@"\bxox[abprs]-[A-Za-z0-9-]{10,}")]
-    private static partial Regex SlackToken();
-
-    [GeneratedRegex(@"\b[sr]k_live_[A-Za-z0-9]{20,}")]
-    private static partial Regex StripeKey();
-
-    [GeneratedRegex(@"\bAIza[0-9A-Za-z_-]{35}\b")]
-    private static partial Regex GoogleKey();
-
     [GeneratedRegex(@"[a-z][a-z0-9+.-]*://[^\s:/@'""]+:([^\s@/'""]+)@", RegexOptions.IgnoreCase)]
     private static partial Regex ComposeUrl();
 
     [GeneratedRegex(@"^\s*(?:export\s+)?[""']?([A-Za-z_][A-Za-z0-9_.-]*)[""']?\s*(?::|=|:=)\s*([""']?)([^""'\s#,;]+)\2")]
     private static partial Regex Assignment();
 
-    [GeneratedRegex(@"^(?i:pass|password|passwd|pwd|secret|user|username|test|xxx+|\*+|none|null|true|false|str|int|bool|os\..*|settings\..*|env\..*|getenv.*|config\..*|process\.env.*)$")]
+    [GeneratedRegex(@"^(?i:pass|password|passwd|pwd|secret|user|username|test|xxx+|\*+|none|null|true|false|str|int|bool|string|number|boolean|any|optional|secretstr|undefined|os\..*|settings\..*|env\..*|getenv.*|config\..*|process\.env.*)$")]
     private static partial Regex CommonPlaceholder();
+
+    /// <summary>Names with KEY, TOKEN or PASSWORD in them that hold no secret: ORM arguments, lengths, URLs, headers.</summary>
+    [GeneratedRegex(@"(?i)^(foreign_key|primary_key|sort_key|partition_key|unique_key|public_key|publishable_key|key_func|lookup_key|cache_key\w*)$|(?i)[_.-](url|uri|urls|type|types|expire\w*|minutes|hours|days|seconds|ttl|algorithm|length|field|name|header|prefix|path|file|endpoint|cookie|location|lifetime|format|env|var|id)$")]
+    private static partial Regex NotASecretName();
+
+    /// <summary>Paths, URLs without credentials, dotted identifiers and numbers.</summary>
+    [GeneratedRegex(@"^(/|\./|~/|https?://|[A-Za-z_]+(\.[A-Za-z_]+)+$|\d+$)")]
+    private static partial Regex NotASecretValue();
+
+    [GeneratedRegex(@"^[A-Za-z]+([-_. ][A-Za-z]+)*$")]
+    private static partial Regex Words();
 }

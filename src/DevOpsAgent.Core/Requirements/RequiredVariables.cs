@@ -16,30 +16,32 @@ public sealed record RequiredVariablesReport(IReadOnlyList<RequiredVariable> Var
 /// </summary>
 public static class RequiredVariables
 {
-    public static RequiredVariablesReport Discover(ProjectSnapshot project, string examplePath = ".env.example")
+    /// <summary>
+    /// The variables of the compose files the project's sets use (every compose file when no set is
+    /// found) and of its application code; documented when a template of a .env file (anywhere, any
+    /// name) or a committed .env that holds no real secret lists it.
+    /// </summary>
+    public static RequiredVariablesReport Discover(ProjectSnapshot project, ComposeProject? compose = null)
     {
+        compose ??= ComposeProject.Load(project);
         var uses = new List<(string Name, VariableUse Use)>();
         var envFiles = new List<EnvFileReference>();
-        foreach (var file in project.Files)
+        var composeFiles = compose.UsedFiles.Count > 0 ? compose.UsedFiles : [.. compose.Files.Values];
+        foreach (var file in composeFiles)
         {
-            if (ComposeFile.IsComposeFileName(file.Path))
-            {
-                var compose = ComposeFile.Parse(file);
-                uses.AddRange(FromCompose(compose));
-                envFiles.AddRange(EnvFiles(compose));
-            }
-            else
-            {
-                uses.AddRange(CodeVariableScanner.Scan(file));
-            }
+            uses.AddRange(FromCompose(file));
+            envFiles.AddRange(EnvFiles(file));
         }
 
-        var example = project.Find(examplePath) is { } exampleFile
-            ? DotenvParser.Parse(exampleFile.Content, exampleFile.Path).Keys.ToHashSet(StringComparer.Ordinal)
-            : [];
+        foreach (var file in project.Files.Where(f => !ComposeFile.IsComposeFileName(f.Path)))
+        {
+            uses.AddRange(CodeVariableScanner.Scan(file));
+        }
+
+        var documented = ExampleFiles.DocumentedKeys(project);
         var variables = uses
             .GroupBy(u => u.Name, StringComparer.Ordinal)
-            .Select(g => new RequiredVariable(g.Key, [.. g.Select(u => u.Use).Distinct()], example.Contains(g.Key)))
+            .Select(g => new RequiredVariable(g.Key, [.. g.Select(u => u.Use).Distinct().OrderBy(u => u.File, StringComparer.Ordinal).ThenBy(u => u.Line)], documented.Contains(g.Key)))
             .OrderBy(v => v.Name, StringComparer.Ordinal)
             .ToList();
         return new RequiredVariablesReport(variables, envFiles);
@@ -49,21 +51,20 @@ public static class RequiredVariables
     {
         foreach (var (scalar, _) in ComposeFile.Scalars(compose.Root))
         {
-            IEnumerable<TemplateVariable> variables;
+            IEnumerable<(TemplateVariable Variable, bool Optional)> variables;
             try
             {
-                variables = [.. TemplateVariables.Extract(scalar.Value ?? "")];
+                variables = [.. TemplateVariables.ExtractWithNeed(scalar.Value ?? "")];
             }
             catch (InterpolationException)
             {
                 continue;
             }
 
-            foreach (var variable in variables)
+            foreach (var (variable, optional) in variables)
             {
-                var need = variable.Required ? Need.Required
-                    : variable.HasDefault ? Need.Defaulted
-                    : variable.PresenceValue.Length > 0 ? Need.Optional : Need.Required;
+                var need = variable.Required || !optional ? Need.Required
+                    : variable.HasDefault ? Need.Defaulted : Need.Optional;
                 yield return (variable.Name, new VariableUse(compose.Path, ComposeFile.Line(scalar), "compose interpolation", need));
             }
         }
