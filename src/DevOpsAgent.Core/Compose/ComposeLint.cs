@@ -49,6 +49,16 @@ public static partial class ComposeLint
     private static Finding Error(string rule, ComposeFile compose, NodeOrigin at, string message, string fix) =>
         new(rule, compose.Deployed ? Severity.Error : Severity.Warning, at.File, at.Line, message, fix);
 
+    /// <summary>
+    /// An error for what the project builds and its database; a warning for a third-party helper image
+    /// (adminer, mailpit, a proxy) whose health the deploy's own verification does not depend on.
+    /// </summary>
+    private static Finding ServiceFinding(string rule, ComposeFile compose, ComposeService service, YamlNode? node, string message, string fix)
+    {
+        var finding = node is null ? Error(rule, compose, service, message, fix) : Error(rule, compose, node, message, fix);
+        return service["build"] is null && !IsDatabase(service) ? finding with { Severity = Severity.Warning } : finding;
+    }
+
     internal static Finding Warning(string rule, ComposeFile compose, YamlNode node, string message, string fix)
     {
         var (file, line) = compose.At(node);
@@ -78,7 +88,9 @@ public static partial class ComposeLint
     /// </summary>
     internal static HashSet<string> OneShotServices(IReadOnlyList<ComposeService> services)
     {
-        var jobs = services.Where(s => Text(s["restart"]) is "no" or "false" || OneShotName().IsMatch(s.Name) || IsJobCommand(s))
+        // A development override also writes restart: "no" on a database it publishes; a job serves nothing.
+        var jobs = services.Where(s => (Text(s["restart"]) is "no" or "false" && s["ports"] is null && s["healthcheck"] is null && !IsDatabase(s))
+                || OneShotName().IsMatch(s.Name) || IsJobCommand(s))
             .Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var service in services)
         {
@@ -108,7 +120,7 @@ public static partial class ComposeLint
         var check = service["healthcheck"] as YamlMappingNode;
         if (check is null || Text(Get(check, "disable")) == "true")
         {
-            yield return Error("compose-healthcheck", compose, service, $"service {service.Name} has no healthcheck",
+            yield return ServiceFinding("compose-healthcheck", compose, service, null, $"service {service.Name} has no healthcheck",
                 IsDatabase(service) ? "add healthcheck: test: [\"CMD-SHELL\", \"pg_isready -U $${POSTGRES_USER}\"]"
                     : "add a healthcheck (e.g. test: [\"CMD\", \"curl\", \"-fsS\", \"http://localhost:8000/health\"])");
         }
@@ -128,7 +140,7 @@ public static partial class ComposeLint
             var wanted = jobs.Contains(dependency) ? "service_completed_successfully" : "service_healthy";
             if (condition is not ("service_healthy" or "service_completed_successfully"))
             {
-                yield return Error("compose-depends-on-healthy", compose, name,
+                yield return ServiceFinding("compose-depends-on-healthy", compose, service, name,
                     $"service {service.Name} starts without waiting for {dependency} to be {(wanted == "service_healthy" ? "healthy" : "done")}",
                     $"use the long form: depends_on: {{ {dependency}: {{ condition: {wanted} }} }}");
             }
@@ -198,7 +210,7 @@ public static partial class ComposeLint
     [GeneratedRegex(@"^(docker\.io/)?(library/)?(postgres|postgis/postgis|mysql|mariadb|mongo)(:|$)", RegexOptions.IgnoreCase)]
     private static partial Regex DatabaseImage();
 
-    [GeneratedRegex(@"(^|[-_])(prestart|migrat\w*|init|setup|seed|bootstrap|createbuckets?|collectstatic)([-_]|$)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(^|[-_])(prestart|migrat\w*|init|setup|seed|bootstrap|createbuckets?|collectstatic|tests?|e2e|playwright|cypress)([-_]|$)", RegexOptions.IgnoreCase)]
     private static partial Regex OneShotName();
 
     [GeneratedRegex(@"alembic\s+upgrade|manage\.py\s+migrate|prestart\.sh", RegexOptions.IgnoreCase)]

@@ -148,14 +148,11 @@ public sealed class ComposeModel
     private YamlMappingNode Resolve(YamlMappingNode services, IReadOnlyDictionary<string, ComposeFile> parsed)
     {
         var resolved = Fresh(new YamlMappingNode(), services);
-        foreach (var (name, node) in services.Children)
+        var all = services.Children.Select(c => (c.Key, Service: c.Value is YamlMappingNode map ? Extend(map, services, parsed, 0) : c.Value)).ToList();
+        // When every service sits behind a profile the project is run with that profile: keep them all.
+        var unprofiled = all.Where(c => c.Service is not YamlMappingNode s || ComposeLint.Items(ComposeLint.Get(s, "profiles")).Count == 0).ToList();
+        foreach (var (name, service) in unprofiled.Count > 0 ? unprofiled : all)
         {
-            var service = node is YamlMappingNode map ? Extend(map, services, parsed, 0) : node;
-            if (service is YamlMappingNode s && ComposeLint.Items(ComposeLint.Get(s, "profiles")).Count > 0)
-            {
-                continue;
-            }
-
             resolved.Children.Add(name, service);
         }
 

@@ -31,7 +31,7 @@ public static class ComposeSecrets
                     continue;
                 }
 
-                if (!value.Contains('$', StringComparison.Ordinal))
+                if (!value.Contains('$', StringComparison.Ordinal) && !SecretHeuristics.IsPlaceholder(value))
                 {
                     yield return Error("compose-literal-secret", compose, node,
                         $"{key} of service {service.Name} is written in the compose file",

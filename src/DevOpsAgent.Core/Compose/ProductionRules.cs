@@ -23,7 +23,7 @@ public static partial class ProductionRules
                 var source = VolumeSource(volume);
                 var bind = volume is YamlMappingNode map && Text(Get(map, "type")) == "bind";
                 if (source is not null && (source.StartsWith('.') || source.StartsWith('~') || (bind && !source.StartsWith('/')))
-                    && !IsReadOnly(volume) && !ConfigSource().IsMatch(source))
+                    && !IsReadOnly(volume) && !ConfigSource().IsMatch(source) && !IsDatabase(service))
                 {
                     yield return Error("compose-prod-code-mount", compose, volume,
                         $"service {service.Name} mounts {source} from the host in production",

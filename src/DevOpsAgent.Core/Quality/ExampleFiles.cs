@@ -52,12 +52,16 @@ public static class ExampleFiles
         return folder.Length == 0 ? name : $"{folder}/{name}";
     }
 
-    /// <summary>Keys the templates document, plus those of committed .env files that hold no real secret (they are the template).</summary>
-    public static HashSet<string> DocumentedKeys(ProjectSnapshot project)
+    /// <summary>
+    /// Keys the templates document, plus those of committed .env files and of files a service reads with
+    /// env_file: they supply their keys (whether they should hold the values is the secret scan's question).
+    /// </summary>
+    public static HashSet<string> DocumentedKeys(ProjectSnapshot project, IEnumerable<string>? envFiles = null)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
+        var referenced = (envFiles ?? []).ToHashSet(StringComparer.Ordinal);
         var sources = Find(project).Select(p => p.Example)
-            .Concat(project.TrackedFiles.Where(f => SecretScan.IsDotenv(f.Name) && project.Git.IsRepository && TrackedEnvFiles.RealSecrets(f).Count == 0));
+            .Concat(project.TrackedFiles.Where(f => (SecretScan.IsDotenv(f.Name) && project.Git.IsRepository) || referenced.Contains(f.Path)));
         foreach (var file in sources)
         {
             foreach (var key in TrackedEnvFiles.Keys(file))

@@ -34,7 +34,8 @@ public static partial class SecretScan
 
     /// <summary>A .env file (.env, .env.production, backend/.env), not one of its templates.</summary>
     public static bool IsDotenv(string name) =>
-        (name == ".env" || name.StartsWith(".env.", StringComparison.Ordinal)) && !ExampleFiles.IsExample(name);
+        (name == ".env" || name.StartsWith(".env.", StringComparison.Ordinal) || (name.EndsWith(".env", StringComparison.Ordinal) && name.Length > 4))
+        && !ExampleFiles.IsExample(name);
 
     public static string Mask(string secret) =>
         secret.Length <= 8 ? new string('*', 8) : $"{secret[..4]}{new string('*', 8)} ({secret.Length} chars)";
@@ -78,12 +79,21 @@ public static partial class SecretScan
         // The URL regex tries a scheme at every letter of the line, which made it most of the scan's time;
         // it cannot match without "://", and looking for that first is one vectorized search.
         if (line.Contains("://", StringComparison.Ordinal)
-            && ComposeUrl().Match(line) is { Success: true } url && IsRealValue(url.Groups[1].Value) && !SecretHeuristics.IsDevelopmentDefault(url.Groups[1].Value))
+            && ComposeUrl().Match(line) is { Success: true } url && IsRealValue(url.Groups[1].Value) && !SecretHeuristics.IsDevelopmentDefault(url.Groups[1].Value)
+            && url.Groups[1].Value != url.Groups["user"].Value)
         {
             return Secret("secret-url-credentials", path, number, $"a URL carries a password: {Mask(url.Groups[1].Value)}");
         }
 
-        if (Assignment().Match(line) is { Success: true } assignment && SecretHeuristics.IsSecretName(assignment.Groups[1].Value)
+        if (line.Contains('(', StringComparison.Ordinal) && FallbackLiteral().Match(line) is { Success: true } fallback
+            && SecretHeuristics.IsSecretName(fallback.Groups[1].Value) && !NotASecretName().IsMatch(fallback.Groups[1].Value)
+            && LooksLikePassword(fallback.Groups[2].Value))
+        {
+            return Secret("secret-fallback", path, number, $"{fallback.Groups[1].Value} falls back to a literal when unset: {Mask(fallback.Groups[2].Value)}");
+        }
+
+        // Compose files' environment literals are the compose lint's (compose-literal-secret, with the service).
+        if (!Compose.ComposeFile.IsComposeFileName(path) && Assignment().Match(line) is { Success: true } assignment && SecretHeuristics.IsSecretName(assignment.Groups[1].Value)
             && !NotASecretName().IsMatch(assignment.Groups[1].Value))
         {
             var key = assignment.Groups[1].Value;
@@ -97,6 +107,21 @@ public static partial class SecretScan
                 return null;
             }
 
+            // Tests and CI pipelines set throwaway credentials for their own databases and fixtures; only a real
+            // token format (above) there is a leak.
+            // A .env file is where secrets live: any real value under a secret name in a committed one is a leak.
+            if (IsDotenv(System.IO.Path.GetFileName(path)) && value.Length >= 6)
+            {
+                return value.Length >= 16 && SecretHeuristics.EntropyPerChar(value) >= 3.5
+                    ? Secret("secret-high-entropy", path, number, $"{key} holds a random-looking literal: {Mask(value)}")
+                    : Secret("secret-assignment", path, number, $"{key} is assigned a literal: {Mask(value)}");
+            }
+
+            if (InTestsOrCi().IsMatch(path) || IsWords(value))
+            {
+                return null;
+            }
+
             if (value.Length >= 16 && SecretHeuristics.EntropyPerChar(value) >= 3.5)
             {
                 return Secret("secret-high-entropy", path, number, $"{key} holds a random-looking literal: {Mask(value)}");
@@ -104,7 +129,8 @@ public static partial class SecretScan
 
             // A literal made only of words ("order-region", "user.id") names something; a password has
             // digits or symbols in it.
-            if (quoted && value.Length >= 8 && !Words().IsMatch(value))
+            // In a config file (.env, YAML, INI) an unquoted value is as literal as a quoted one.
+            if ((quoted || !IsSourceCode(path)) && value.Length >= 8)
             {
                 return Secret("secret-assignment", path, number, $"{key} is assigned a literal: {Mask(value)}");
             }
@@ -112,6 +138,18 @@ public static partial class SecretScan
 
         return null;
     }
+
+    /// <summary>Long enough, not a word, a placeholder or a well-known default: what a default password in code would be.</summary>
+    private static bool LooksLikePassword(string value) =>
+        value.Length >= 8 && IsRealValue(value) && !SecretHeuristics.IsDevelopmentDefault(value) && !IsWords(value)
+        && !NotASecretValue().IsMatch(value) && !SecretRules.IsDocumentedExample(value);
+
+    /// <summary>
+    /// Words ("order-region", "user.id", "Admin"): letters only, and either separated or too short or too
+    /// regular for a random letter string such as a mail provider's generated password.
+    /// </summary>
+    private static bool IsWords(string value) =>
+        Words().IsMatch(value) && (value.IndexOfAny(['-', '_', '.', ' ']) >= 0 || value.Length < 12 || SecretHeuristics.EntropyPerChar(value) < 3.4);
 
     private static readonly char[] ExpressionCharacters = ['(', ')', '[', ']'];
 
@@ -122,15 +160,19 @@ public static partial class SecretScan
 
     /// <summary>Not a placeholder, an interpolation or a reference to another variable.</summary>
     private static bool IsRealValue(string value) =>
-        value.Length > 0 && !value.Contains('$', StringComparison.Ordinal) && !value.Contains('{', StringComparison.Ordinal)
+        value.Length > 0 && !SecretHeuristics.IsReference(value) && !value.StartsWith('{')
         && !SecretHeuristics.IsPlaceholder(value) && !CommonPlaceholder().IsMatch(value);
 
     private static Finding Secret(string rule, string path, int line, string message) =>
         new(rule, Severity.Error, path, line, message,
             "remove it, rotate it, read it from the environment; if it is a false positive, add it to " + SecretAllowlist.FileName);
 
-    [GeneratedRegex(@"[a-z][a-z0-9+.-]*://[^\s:/@'""]+:([^\s@/'""]+)@", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"[a-z][a-z0-9+.-]*://(?<user>[^\s:/@'""]+):([^\s@/'""]+)@", RegexOptions.IgnoreCase)]
     private static partial Regex ComposeUrl();
+
+    /// <summary><c>os.getenv("DB_PASSWORD", "literal")</c>, <c>os.environ.get(…)</c>, <c>env("X", default="…")</c>, <c>config(…)</c>.</summary>
+    [GeneratedRegex(@"(?:getenv|environ\.get|\benv|\bconfig)\(\s*[""']([A-Za-z_][A-Za-z0-9_]*)[""']\s*,\s*(?:default\s*=\s*)?[""']([^""']+)[""']")]
+    private static partial Regex FallbackLiteral();
 
     [GeneratedRegex(@"^\s*(?:export\s+)?[""']?([A-Za-z_][A-Za-z0-9_.-]*)[""']?\s*(?::|=|:=)\s*([""']?)([^""'\s#,;]+)\2")]
     private static partial Regex Assignment();
@@ -145,6 +187,9 @@ public static partial class SecretScan
     /// <summary>Paths, URLs without credentials, dotted identifiers and numbers.</summary>
     [GeneratedRegex(@"^(/|\./|~/|https?://|[A-Za-z_]+(\.[A-Za-z_]+)+$|\d+$)")]
     private static partial Regex NotASecretValue();
+
+    [GeneratedRegex(@"(^|/)(tests?|e2e|__tests__|spec|cypress|fixtures|\.github|\.gitlab|\.circleci)/|(^|/)(test_[^/]*|[^/]*_test\.py|conftest\.py|tests?\.py|testing\.py|[^/]*\.(test|spec)\.[jt]sx?|\.gitlab-ci\.yml)$")]
+    private static partial Regex InTestsOrCi();
 
     [GeneratedRegex(@"^[A-Za-z]+([-_. ][A-Za-z]+)*$")]
     private static partial Regex Words();

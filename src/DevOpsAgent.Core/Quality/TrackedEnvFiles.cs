@@ -45,7 +45,7 @@ public static class TrackedEnvFiles
 
     /// <summary>Secret-named keys with a value that is neither empty, a reference, a placeholder nor a common default.</summary>
     public static IReadOnlyList<string> RealSecrets(ProjectFile file) =>
-        [.. Entries(file).Where(e => SecretHeuristics.IsSecretName(e.Key) && e.Value.Length > 0 && !e.Value.Contains('$', StringComparison.Ordinal)
+        [.. Entries(file).Where(e => SecretHeuristics.IsSecretName(e.Key) && e.Value.Length > 0 && !SecretHeuristics.IsReference(e.Value)
             && !SecretHeuristics.IsPlaceholder(e.Value) && !SecretHeuristics.IsDevelopmentDefault(e.Value)).Select(e => e.Key)];
 
     private static IReadOnlyList<string> Placeholders(ProjectFile file) =>

@@ -56,7 +56,7 @@ public static partial class CodeVariableScanner
                 var hasDefault = match.Groups[3].Success && match.Groups[3].Value.Trim() != "None";
                 var rest = line[(match.Index + match.Length)..];
                 var need = hasDefault || OrFallback().IsMatch(rest) ? Need.Defaulted
-                    : match.Groups[3].Success || ChecksNone().IsMatch(line) ? Need.Optional : Need.Required;
+                    : match.Groups[3].Success || ChecksNone().IsMatch(line) || CheckedBelow(lines, i) || InsideCondition(lines, i) ? Need.Optional : Need.Required;
                 yield return (match.Groups[2].Value, new VariableUse(file.Path, i + 1, match.Groups[1].Value + " (None when unset)", need));
             }
 
@@ -71,6 +71,37 @@ public static partial class CodeVariableScanner
         }
     }
 
+    /// <summary><c>url = os.getenv("X")</c> followed within three lines by <c>if url</c> or <c>url is None</c>.</summary>
+    private static bool CheckedBelow(string[] lines, int index)
+    {
+        if (AssignedName().Match(lines[index]) is not { Success: true } assigned)
+        {
+            return false;
+        }
+
+        var name = Regex.Escape(assigned.Groups[1].Value);
+        return lines.Skip(index + 1).Take(3).Any(l => Regex.IsMatch(l, $@"\b(if|elif)\s+(not\s+)?{name}\b|\b{name}\s+is\s+(not\s+)?None|\b{name}\s+or\b"));
+    }
+
+    /// <summary>A read in the body of <c>if USE_S3:</c> (or try/else) is needed only when that branch runs.</summary>
+    private static bool InsideCondition(string[] lines, int index)
+    {
+        var indent = lines[index].Length - lines[index].TrimStart().Length;
+        for (var j = index - 1; j >= 0 && indent > 0; j--)
+        {
+            var text = lines[j].TrimEnd();
+            var own = text.Length - text.TrimStart().Length;
+            if (text.Trim().Length == 0 || text.TrimStart().StartsWith('#') || own >= indent)
+            {
+                continue;
+            }
+
+            return ConditionHeader().IsMatch(text);
+        }
+
+        return false;
+    }
+
     private static IEnumerable<(string, VariableUse)> Frontend(ProjectFile file)
     {
         var lines = file.Content.Split('\n');
@@ -78,7 +109,10 @@ public static partial class CodeVariableScanner
         {
             foreach (Match match in BuildVariable().Matches(lines[i]))
             {
-                var need = match.Groups[3].Success ? Need.Defaulted : Need.Required;
+                // Every Sentry SDK disables itself without a DSN.
+                var need = match.Groups[3].Success ? Need.Defaulted
+                    : Compared().IsMatch(lines[i][(match.Index + match.Length)..]) || match.Groups[1].Value.EndsWith("SENTRY_DSN", StringComparison.Ordinal)
+                        ? Need.Optional : Need.Required;
                 var source = match.Groups[1].Value.StartsWith("VITE_", StringComparison.Ordinal) ? "import.meta.env" : "process.env";
                 yield return (match.Groups[1].Value, new VariableUse(file.Path, i + 1, source, need));
             }
@@ -90,6 +124,16 @@ public static partial class CodeVariableScanner
 
     [GeneratedRegex(@"(os\.environ\.get|os\.getenv)\(\s*[""']([A-Za-z_][A-Za-z0-9_]*)[""']\s*(?:,\s*([^)]+))?\)")]
     private static partial Regex EnvironGet();
+
+    [GeneratedRegex(@"^\s*(\w+)\s*(?::\s*[^=]+)?=\s*os\.(?:getenv|environ\.get)\(")]
+    private static partial Regex AssignedName();
+
+    /// <summary>A flag compared with a value (<c>=== "1"</c>) copes with it being unset.</summary>
+    [GeneratedRegex(@"^\s*(===?|!==?)")]
+    private static partial Regex Compared();
+
+    [GeneratedRegex(@"^\s*(if|elif|else|try|except)\b")]
+    private static partial Regex ConditionHeader();
 
     [GeneratedRegex(@"^\s*or\b")]
     private static partial Regex OrFallback();

@@ -38,13 +38,30 @@ public static class RequiredVariables
             uses.AddRange(CodeVariableScanner.Scan(file));
         }
 
-        var documented = ExampleFiles.DocumentedKeys(project);
+        var documented = ExampleFiles.DocumentedKeys(project, envFiles.Select(e => NormalizePath(e.ComposeFile, e.Path)));
+        // A value compose itself sets (environment: KEY: value) reaches the code without any .env.
+        documented.UnionWith(composeFiles.SelectMany(LiteralEnvironment));
         var variables = uses
             .GroupBy(u => u.Name, StringComparer.Ordinal)
             .Select(g => new RequiredVariable(g.Key, [.. g.Select(u => u.Use).Distinct().OrderBy(u => u.File, StringComparer.Ordinal).ThenBy(u => u.Line)], documented.Contains(g.Key)))
             .OrderBy(v => v.Name, StringComparer.Ordinal)
             .ToList();
         return new RequiredVariablesReport(variables, envFiles);
+    }
+
+    /// <summary>An env_file path as a project path: relative to the compose file's folder, without ./</summary>
+    private static string NormalizePath(string composeFile, string path)
+    {
+        var folder = System.IO.Path.GetDirectoryName(composeFile) ?? "";
+        var combined = System.IO.Path.Combine(folder, path).Replace('\\', '/');
+        var parts = new List<string>();
+        foreach (var part in combined.Split('/'))
+        {
+            if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); }
+            else if (part is not ("." or "")) parts.Add(part);
+        }
+
+        return string.Join('/', parts);
     }
 
     private static IEnumerable<(string, VariableUse)> FromCompose(ComposeFile compose)
@@ -71,6 +88,15 @@ public static class RequiredVariables
 
         foreach (var service in compose.Services)
         {
+            // The postgres image refuses to start without a password; a service that sets none in
+            // environment: expects it from its env_file.
+            if (ComposeLint.Text(service["image"]) is { } image && image.Split(':')[0].EndsWith("postgres", StringComparison.Ordinal)
+                && !SetsVariable(service, "POSTGRES_PASSWORD") && !SetsVariable(service, "POSTGRES_PASSWORD_FILE") && !SetsVariable(service, "POSTGRES_HOST_AUTH_METHOD")
+                && service["env_file"] is not null)
+            {
+                yield return ("POSTGRES_PASSWORD", new VariableUse(compose.Path, service.Line, $"the postgres image of {service.Name} (from its env_file)", Need.Required));
+            }
+
             switch (service["environment"])
             {
                 case YamlSequenceNode list:
@@ -94,6 +120,42 @@ public static class RequiredVariables
             }
         }
     }
+
+    /// <summary>
+    /// <c>URL: https://${DOMAIN}</c> and <c>SERVER_NAME: ${DOMAIN}</c> give the key a value of compose's own;
+    /// <c>API_TOKEN: ${API_TOKEN}</c> only passes the same variable on.
+    /// </summary>
+    private static bool Supplies(string key, string value) =>
+        System.Text.RegularExpressions.Regex.Replace(value, @"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*", "").Trim().Length > 0
+        || !TemplateVariables.Extract(SafeTemplate(value)).Any(v => v.Name == key);
+
+    private static string SafeTemplate(string value)
+    {
+        try
+        {
+            _ = TemplateVariables.Extract(value).ToList();
+            return value;
+        }
+        catch (InterpolationException)
+        {
+            return "";
+        }
+    }
+
+    private static bool SetsVariable(ComposeService service, string name) => service["environment"] switch
+    {
+        YamlMappingNode map => map.Children.ContainsKey(new YamlScalarNode(name)),
+        YamlSequenceNode list => list.Children.OfType<YamlScalarNode>().Any(s => s.Value is { } v && (v == name || v.StartsWith(name + "=", StringComparison.Ordinal))),
+        _ => false,
+    };
+
+    private static IEnumerable<string> LiteralEnvironment(ComposeFile compose) =>
+        compose.Services.SelectMany(service => service["environment"] switch
+        {
+            YamlMappingNode map => map.Children.Where(c => c.Value is YamlScalarNode { Value: { } v } && Supplies((c.Key as YamlScalarNode)?.Value ?? "", v)).Select(c => (c.Key as YamlScalarNode)?.Value),
+            YamlSequenceNode list => list.Children.OfType<YamlScalarNode>().Where(s => s.Value?.Split('=', 2) is [var k, var v] && Supplies(k, v)).Select(s => s.Value!.Split('=')[0]),
+            _ => [],
+        }).OfType<string>();
 
     private static VariableUse PassThrough(ComposeFile compose, YamlNode node, ComposeService service) =>
         new(compose.Path, ComposeFile.Line(node), $"compose environment of {service.Name} (passed through)", Need.Required);
