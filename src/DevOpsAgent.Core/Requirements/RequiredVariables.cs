@@ -125,9 +125,9 @@ public static class RequiredVariables
     /// <c>URL: https://${DOMAIN}</c> and <c>SERVER_NAME: ${DOMAIN}</c> give the key a value of compose's own;
     /// <c>API_TOKEN: ${API_TOKEN}</c> only passes the same variable on.
     /// </summary>
-    private static bool Supplies(string key, string value) =>
+    private static bool Supplies(string key, string value) => value.Length > 0 && (
         System.Text.RegularExpressions.Regex.Replace(value, @"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*", "").Trim().Length > 0
-        || !TemplateVariables.Extract(SafeTemplate(value)).Any(v => v.Name == key);
+        || !TemplateVariables.Extract(SafeTemplate(value)).Any(v => v.Name == key));
 
     private static string SafeTemplate(string value)
     {
