@@ -8,17 +8,37 @@ namespace DevOpsAgent.Core.Quality;
 /// </summary>
 internal static partial class SecretRules
 {
-    internal sealed record Rule(string Id, string What, string Keyword, Regex Pattern);
+    /// <summary>A rule runs its expression only on a line that holds one of its keywords (a vectorized search).</summary>
+    internal sealed record Rule(string Id, string What, string[] Keywords, Regex Pattern)
+    {
+        public Rule(string id, string what, string keyword, Regex pattern)
+            : this(id, what, [keyword], pattern)
+        {
+        }
+
+        public bool MayMatch(string line)
+        {
+            foreach (var keyword in Keywords)
+            {
+                if (line.Contains(keyword, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 
     public static readonly Rule[] All =
     [
         new("secret-private-key", "a private key", "PRIVATE KEY", PrivateKey()),
-        new("secret-aws-key", "an AWS access key id", "A", AwsKey()),
-        new("secret-github-token", "a GitHub token", "g", GitHubToken()),
-        new("secret-gitlab-token", "a GitLab token", "gl", GitLabToken()),
+        new("secret-aws-key", "an AWS access key id", ["AKIA", "ASIA"], AwsKey()),
+        new("secret-github-token", "a GitHub token", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"], GitHubToken()),
+        new("secret-gitlab-token", "a GitLab token", ["glpat-", "glptt-", "gldt-", "glrt-", "glsoat-"], GitLabToken()),
         new("secret-slack-token", "a Slack token", "xox", SlackToken()),
         new("secret-slack-webhook", "a Slack webhook URL", "hooks.slack.com", SlackWebhook()),
-        new("secret-stripe-key", "a Stripe secret key", "k_", StripeKey()),
+        new("secret-stripe-key", "a Stripe secret key", ["k_live_", "k_test_"], StripeKey()),
         new("secret-google-api-key", "a Google API key", "AIza", GoogleKey()),
         new("secret-gcp-service-account", "a GCP service account key", "private_key_id", GcpServiceAccount()),
         new("secret-npm-token", "an npm token", "npm_", NpmToken()),
@@ -26,6 +46,10 @@ internal static partial class SecretRules
         new("secret-sendgrid-key", "a SendGrid API key", "SG.", SendGridKey()),
         new("secret-jwt", "a JSON Web Token", "eyJ", Jwt()),
     ];
+
+    /// <summary>Every rule's keywords in one multi-string search: a file or line without any skips every rule.</summary>
+    public static readonly System.Buffers.SearchValues<string> AnyKeyword =
+        System.Buffers.SearchValues.Create([.. All.SelectMany(r => r.Keywords).Distinct()], StringComparison.Ordinal);
 
     /// <summary>Values published in vendors' documentation as examples (AWS, Stripe, jwt.io).</summary>
     private static readonly string[] DocumentedExamples =

@@ -42,7 +42,10 @@ public static partial class SecretScan
 
     private static IEnumerable<Finding> ScanFile(ProjectFile file)
     {
-        var example = ExampleFiles.IsExample(file.Path);
+        var content = file.Content.AsSpan();
+        var kind = new FileKind(ExampleFiles.IsExample(file.Path), Compose.ComposeFile.IsComposeFileName(file.Path), IsDotenv(file.Name),
+            IsSourceCode(file.Path), InTestsOrCi().IsMatch(file.Path), content.IndexOfAny(SecretRules.AnyKeyword) >= 0,
+            content.Contains("env", StringComparison.Ordinal) || content.Contains("config(", StringComparison.Ordinal));
         var lines = file.Content.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
@@ -52,18 +55,21 @@ public static partial class SecretScan
                 continue;
             }
 
-            if (LineFinding(file.Path, i + 1, line, example) is { } finding)
+            if (LineFinding(file.Path, i + 1, line, kind) is { } finding)
             {
                 yield return finding;
             }
         }
     }
 
-    private static Finding? LineFinding(string path, int number, string line, bool example)
+    /// <summary>What the rules need to know about a file, worked out once per file rather than per line.</summary>
+    private readonly record struct FileKind(bool Example, bool Compose, bool Dotenv, bool SourceCode, bool TestsOrCi, bool HasTokenKeyword, bool ReadsEnvironment);
+
+    private static Finding? LineFinding(string path, int number, string line, FileKind kind)
     {
-        foreach (var rule in SecretRules.All)
+        foreach (var rule in kind.HasTokenKeyword && line.AsSpan().IndexOfAny(SecretRules.AnyKeyword) >= 0 ? SecretRules.All : [])
         {
-            if (line.Contains(rule.Keyword, StringComparison.Ordinal) && rule.Pattern.Match(line) is { Success: true } match
+            if (rule.MayMatch(line) && rule.Pattern.Match(line) is { Success: true } match
                 && !SecretRules.IsDocumentedExample(match.Value))
             {
                 return Secret(rule.Id, path, number, $"{rule.What} is committed: {Mask(match.Value)}");
@@ -71,7 +77,7 @@ public static partial class SecretScan
         }
 
         // A template's values are placeholders by intent; only a real token format (above) in one is a leak.
-        if (example)
+        if (kind.Example)
         {
             return null;
         }
@@ -85,7 +91,7 @@ public static partial class SecretScan
             return Secret("secret-url-credentials", path, number, $"a URL carries a password: {Mask(url.Groups[1].Value)}");
         }
 
-        if (line.Contains('(', StringComparison.Ordinal) && FallbackLiteral().Match(line) is { Success: true } fallback
+        if (kind.ReadsEnvironment && (line.Contains("env", StringComparison.Ordinal) || line.Contains("config(", StringComparison.Ordinal)) && FallbackLiteral().Match(line) is { Success: true } fallback
             && SecretHeuristics.IsSecretName(fallback.Groups[1].Value) && !NotASecretName().IsMatch(fallback.Groups[1].Value)
             && LooksLikePassword(fallback.Groups[2].Value))
         {
@@ -93,7 +99,7 @@ public static partial class SecretScan
         }
 
         // Compose files' environment literals are the compose lint's (compose-literal-secret, with the service).
-        if (!Compose.ComposeFile.IsComposeFileName(path) && Assignment().Match(line) is { Success: true } assignment && SecretHeuristics.IsSecretName(assignment.Groups[1].Value)
+        if (!kind.Compose && Assignment().Match(line) is { Success: true } assignment && SecretHeuristics.IsSecretName(assignment.Groups[1].Value)
             && !NotASecretName().IsMatch(assignment.Groups[1].Value))
         {
             var key = assignment.Groups[1].Value;
@@ -101,7 +107,7 @@ public static partial class SecretScan
             var quoted = assignment.Groups[2].Value.Length > 0;
             // In source code an unquoted right-hand side is an expression (a variable, a call), not a literal:
             // `api_key = client_config.get("key")`. Config files (.env, YAML, INI) have no such thing.
-            if (!IsRealValue(value) || (!quoted && (IsSourceCode(path) || value.IndexOfAny(ExpressionCharacters) >= 0))
+            if (!IsRealValue(value) || (!quoted && (kind.SourceCode || value.IndexOfAny(ExpressionCharacters) >= 0))
                 || SecretHeuristics.IsDevelopmentDefault(value) || NotASecretValue().IsMatch(value) || SecretRules.IsDocumentedExample(value))
             {
                 return null;
@@ -110,14 +116,14 @@ public static partial class SecretScan
             // Tests and CI pipelines set throwaway credentials for their own databases and fixtures; only a real
             // token format (above) there is a leak.
             // A .env file is where secrets live: any real value under a secret name in a committed one is a leak.
-            if (IsDotenv(System.IO.Path.GetFileName(path)) && value.Length >= 6)
+            if (kind.Dotenv && value.Length >= 6)
             {
                 return value.Length >= 16 && SecretHeuristics.EntropyPerChar(value) >= 3.5
                     ? Secret("secret-high-entropy", path, number, $"{key} holds a random-looking literal: {Mask(value)}")
                     : Secret("secret-assignment", path, number, $"{key} is assigned a literal: {Mask(value)}");
             }
 
-            if (InTestsOrCi().IsMatch(path) || IsWords(value))
+            if (kind.TestsOrCi || IsWords(value))
             {
                 return null;
             }
@@ -130,7 +136,7 @@ public static partial class SecretScan
             // A literal made only of words ("order-region", "user.id") names something; a password has
             // digits or symbols in it.
             // In a config file (.env, YAML, INI) an unquoted value is as literal as a quoted one.
-            if ((quoted || !IsSourceCode(path)) && value.Length >= 8)
+            if ((quoted || !kind.SourceCode) && value.Length >= 8)
             {
                 return Secret("secret-assignment", path, number, $"{key} is assigned a literal: {Mask(value)}");
             }

@@ -38,7 +38,7 @@ public static partial class CodeVariableScanner
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i];
-            if (line.TrimStart().StartsWith('#'))
+            if (line.AsSpan().TrimStart().StartsWith("#", StringComparison.Ordinal))
             {
                 continue;
             }

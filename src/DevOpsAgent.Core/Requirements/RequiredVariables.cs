@@ -57,8 +57,14 @@ public static class RequiredVariables
         var parts = new List<string>();
         foreach (var part in combined.Split('/'))
         {
-            if (part == "..") { if (parts.Count > 0) parts.RemoveAt(parts.Count - 1); }
-            else if (part is not ("." or "")) parts.Add(part);
+            if (part == ".." && parts.Count > 0)
+            {
+                parts.RemoveAt(parts.Count - 1);
+            }
+            else if (part is not ("." or "" or ".."))
+            {
+                parts.Add(part);
+            }
         }
 
         return string.Join('/', parts);
