@@ -30,7 +30,7 @@ public static class ComposeSets
     public static IReadOnlyList<ComposeSet> Discover(ProjectSnapshot project, IReadOnlyDictionary<string, ComposeFile> parsed)
     {
         var development = DefaultSet(project);
-        if (FromConfig(project) is { Count: > 0 } configured)
+        if ((project.ConfiguredSets ?? FromConfig(project)) is { Count: > 0 } configured)
         {
             return development is null || configured.Any(s => s.Files.SequenceEqual(development))
                 ? configured
@@ -80,6 +80,15 @@ public static class ComposeSets
         var baseServices = baseFile.Services.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         return candidate.Services.Any(s => baseServices.Contains(s.Name) && s["image"] is null && s["build"] is null && s["extends"] is null);
     }
+
+    /// <summary>The sets of a loaded configuration: production is an environment with a pre-flight or named prod/production.</summary>
+    public static IReadOnlyList<ComposeSet> FromAgentConfig(Configuration.AgentConfig config) =>
+    [
+        .. config.Environments.Values
+            .GroupBy(e => string.Join('\n', e.ComposeFiles))
+            .Select(g => ComposeSet.Of([.. g.First().ComposeFiles.Select(p => p.StartsWith("./", StringComparison.Ordinal) ? p[2..] : p)],
+                g.Any(e => e.PreflightTestedOn is not null || e.Name is "production" or "prod"))),
+    ];
 
     /// <summary>The environments' compose sets from devops-agent.yml, read without validating the rest of it.</summary>
     public static IReadOnlyList<ComposeSet>? FromConfig(ProjectSnapshot project)

@@ -127,6 +127,31 @@ public sealed class ComposeModelTests
     }
 
     [Fact]
+    public void The_sets_a_loaded_configuration_deploys_win_over_the_files_of_the_project()
+    {
+        var config = Core.Configuration.AgentConfig.Read(Infrastructure.Configuration.YamlConfigLoader.Parse("""
+            project: shop
+            repository: git@example.com:shop.git
+            environments:
+              production:
+                server: prod.example.com
+                user: deploy
+                path: /srv/shop
+                tag: v1.0.0
+                preflight:
+                  tested_on: production
+                compose_files: [./compose.yml, compose.live.yml]
+            """), new Dictionary<string, string>(), "elsewhere/devops-agent.yml");
+
+        var sets = ComposeSets.FromAgentConfig(config);
+
+        Assert.Equal("compose.yml + compose.live.yml", Assert.Single(sets).Name);
+        Assert.True(sets[0].IsProduction);
+        var project = Of(("compose.yml", "services:\n  web:\n    build: .\n")) with { ConfiguredSets = sets };
+        Assert.Contains(ProjectCheck.Run(project), f => f.RuleId == "compose-missing" && f.Message.Contains("compose.live.yml", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Findings_of_the_development_pair_are_warnings_when_devops_agent_yml_deploys_another_set()
     {
         var project = Of(
