@@ -61,7 +61,7 @@ public static class ProjectCheck
         {
             var use = variable.Uses.First(u => u.Need == Need.Required);
             yield return new Finding("env-example-missing", Severity.Error, use.File, use.Line,
-                $"{variable.Name} is required but {(examples.Count > 0 ? $"{string.Join(", ", examples.Select(e => e.Path))} {(examples.Count == 1 ? "does" : "do")} not document it" : "there is no .env.example")}",
+                $"{variable.Name} is required but {(examples.Count > 0 ? $"{string.Join(", ", examples.Select(e => e.Path))} {(examples.Count == 1 ? "does" : "do")} not document it" : "no .env.example (nor a committed .env) documents it")}",
                 $"add {variable.Name}= with a placeholder to {(examples.Count > 0 ? examples[0].Path : ".env.example")}");
         }
     }
