@@ -41,6 +41,7 @@ public static class RequiredVariables
         var documented = ExampleFiles.DocumentedKeys(project, envFiles.Select(e => NormalizePath(e.ComposeFile, e.Path)));
         // A value compose itself sets (environment: KEY: value) reaches the code without any .env.
         documented.UnionWith(composeFiles.SelectMany(LiteralEnvironment));
+        documented.UnionWith(project.Files.Where(f => f.Name.StartsWith("Dockerfile", StringComparison.Ordinal)).SelectMany(DockerfileEnvironment));
         var variables = uses
             .GroupBy(u => u.Name, StringComparer.Ordinal)
             .Select(g => new RequiredVariable(g.Key, [.. g.Select(u => u.Use).Distinct().OrderBy(u => u.File, StringComparer.Ordinal).ThenBy(u => u.Line)], documented.Contains(g.Key)))
@@ -145,6 +146,35 @@ public static class RequiredVariables
         catch (InterpolationException)
         {
             return "";
+        }
+    }
+
+    /// <summary><c>ENV KEY=value</c> and <c>ENV KEY value</c> in a Dockerfile: the image itself supplies KEY.</summary>
+    private static IEnumerable<string> DockerfileEnvironment(ProjectFile dockerfile)
+    {
+        foreach (var raw in dockerfile.Content.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (!line.StartsWith("ENV ", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var rest = line[4..].Trim();
+            if (!rest.Contains('=', StringComparison.Ordinal))
+            {
+                yield return rest.Split(' ', 2)[0];
+                continue;
+            }
+
+            // ENV X=$X only hands a build argument on: it supplies nothing of its own.
+            foreach (var pair in rest.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2)).Where(p => p.Length == 2))
+            {
+                if (Supplies(pair[0], pair[1].Trim('"', '\'')))
+                {
+                    yield return pair[0];
+                }
+            }
         }
     }
 

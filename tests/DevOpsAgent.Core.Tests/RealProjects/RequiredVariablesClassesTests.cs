@@ -103,13 +103,15 @@ public sealed class RequiredVariablesClassesTests
                       SERVER_NAME: ${DOMAIN:?}
                       API_TOKEN: ${API_TOKEN}
                 """),
-            ("app/config.py", "import os\nSERVER_NAME = os.environ['SERVER_NAME']\n"),
+            ("app/config.py", "import os\nSERVER_NAME = os.environ['SERVER_NAME']\nAPP_ENV = os.environ['APP_ENV']\n"),
+            ("backend/Dockerfile", "FROM python:3.12\nENV APP_ENV=production PYTHONUNBUFFERED=1\nARG VITE_API_URL\nENV API_TOKEN=$API_TOKEN\n"),
             ("frontend/src/main.ts", "const url = import.meta.env.VITE_API_URL\n")));
 
         var documented = report.Variables.ToDictionary(v => v.Name, v => v.Documented);
         Assert.True(documented["SECRET_KEY"]);
         Assert.True(documented["VITE_API_URL"]);
         Assert.True(documented["SERVER_NAME"]);
+        Assert.True(documented["APP_ENV"]);
         Assert.False(documented["DOMAIN"]);
         Assert.False(documented["API_TOKEN"]);
     }
