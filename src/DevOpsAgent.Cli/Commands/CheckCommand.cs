@@ -16,11 +16,11 @@ public static class CheckCommand
         var command = new Command("check", "Run the pre-deployment checklist: .env.example, compose patterns, secrets, migrations, rollback.");
         command.Options.Add(directory);
         command.Options.Add(schemaPath);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => FindingsOutput.JsonErrorsAsync(console, parse.GetValue(CommonOptions.Json), async () =>
         {
             var findings = await ProjectGate.CheckAsync(parse.GetValue(directory)!, parse.GetValue(schemaPath), cancellationToken);
             return await FindingsOutput.WriteAsync(console, findings, parse.GetValue(CommonOptions.Json), "check passed: no findings");
-        });
+        }));
         return command;
     }
 }

@@ -40,7 +40,7 @@ public static class DeployCommand
                 QaApprovedBy = parseResult.GetValue(qaApprovedBy),
                 LockWait = TimeSpan.FromSeconds(Math.Max(0, parseResult.GetValue(lockWait))),
                 LockStaleAfter = parseResult.GetValue(LockCommand.StaleAfter),
-                QualityGate = ProjectGate.For(ProtocolServices.ProjectDirectoryOf(parseResult)),
+                QualityGate = ProjectGate.For(ProtocolServices.ProjectDirectoryOf(parseResult), config),
                 OverridePreflight = parseResult.GetValue(overridePreflight) is { } reason && reason.Trim().Length == 0
                     ? throw new DevOpsAgentException("--override-preflight needs a reason", ExitCodes.Usage)
                     : parseResult.GetValue(overridePreflight),

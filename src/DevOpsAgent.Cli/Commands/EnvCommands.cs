@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DevOpsAgent.Core.Dotenv;
 using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Quality;
 using DevOpsAgent.Infrastructure.Local;
 using DevOpsAgent.Infrastructure.Projects;
 
@@ -22,10 +23,9 @@ public static class EnvCommands
         DefaultValueFactory = _ => ".env",
     };
 
-    private static readonly Option<string> ExampleFile = new("--example")
+    private static readonly Option<string?> ExampleFile = new("--example")
     {
-        Description = "The template, relative to the project directory.",
-        DefaultValueFactory = _ => ".env.example",
+        Description = "The template, relative to the project directory (default: the one paired with the .env file: .env.example, .env.sample, .env.dev.example…).",
     };
 
     /// <summary>The CLI-wide <c>--json</c>.</summary>
@@ -48,17 +48,18 @@ public static class EnvCommands
         var command = new Command("check", "Compare .env with .env.example; check placeholders, DATABASE_URL, SECRET_KEY and that .env is gitignored.");
         command.Options.Add(EnvFile);
         command.Options.Add(ExampleFile);
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => FindingsOutput.JsonErrorsAsync(console, parse.GetValue(Json), async () =>
         {
-            var root = parse.GetValue(Directory)!;
-            var example = await DotenvFiles.LoadAsync(root, parse.GetValue(ExampleFile)!, cancellationToken)
-                ?? throw new InvalidInputException($"{parse.GetValue(ExampleFile)} not found in {root}");
+            var root = ProjectLoader.ResolveRoot(parse.GetValue(Directory)!);
+            var examplePath = ExamplePath(root, parse);
+            var example = await DotenvFiles.LoadAsync(root, examplePath, cancellationToken)
+                ?? throw new InvalidInputException($"{examplePath} not found in {root}");
             var dotenv = await DotenvFiles.LoadAsync(root, parse.GetValue(EnvFile)!, cancellationToken);
             await using var runner = new LocalCommandRunner();
             var git = await ProjectLoader.GitFactsAsync(root, runner, cancellationToken);
             var findings = EnvCheck.Run(dotenv, example, git);
             return await FindingsOutput.WriteAsync(console, findings, parse.GetValue(Json), $"{dotenv?.Path ?? ".env"} matches {example.Path}: no findings");
-        });
+        }));
         return command;
     }
 
@@ -71,8 +72,8 @@ public static class EnvCommands
         command.Options.Add(force);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var root = parse.GetValue(Directory)!;
-            var examplePath = parse.GetValue(ExampleFile)!;
+            var root = ProjectLoader.ResolveRoot(parse.GetValue(Directory)!);
+            var examplePath = ExamplePath(root, parse);
             var full = Path.Combine(root, examplePath);
             if (!File.Exists(full))
             {
@@ -91,5 +92,22 @@ public static class EnvCommands
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>--example, else the template paired with --env-file in its folder, else .env.example.</summary>
+    private static string ExamplePath(string root, ParseResult parse)
+    {
+        if (parse.GetValue(ExampleFile) is { } given)
+        {
+            return given;
+        }
+
+        var envFile = parse.GetValue(EnvFile)!.Replace('\\', '/');
+        var folder = Path.GetDirectoryName(Path.Combine(root, envFile))!;
+        var paired = System.IO.Directory.Exists(folder)
+            ? System.IO.Directory.EnumerateFiles(folder).Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+                .Where(ExampleFiles.IsExample).Order(StringComparer.Ordinal).ToList()
+            : [];
+        return paired.FirstOrDefault(p => ExampleFiles.EnvPathFor(p) == envFile) ?? paired.FirstOrDefault() ?? ".env.example";
     }
 }

@@ -15,6 +15,23 @@ internal static class FindingsOutput
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>
+    /// Under --json a refused command still prints JSON (<c>{"ok": false, "error": …}</c>) with its exit code,
+    /// so a machine reading stdout always gets a document; without --json the error goes to the CLI's boundary.
+    /// </summary>
+    public static async Task<int> JsonErrorsAsync(CliConsole console, bool json, Func<Task<int>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (DevOpsAgentException error) when (json)
+        {
+            await console.Out.WriteLineAsync(JsonSerializer.Serialize(new { ok = false, error = error.Message, exitCode = error.ExitCode }, Json));
+            return error.ExitCode;
+        }
+    }
+
     public static async Task<int> WriteAsync(CliConsole console, IReadOnlyList<Finding> findings, bool json, string passed)
     {
         if (json)

@@ -33,7 +33,7 @@ internal static class ProtocolServices
                 await using var local = new LocalCommandRunner();
                 return await ProjectLoader.LoadAsync(projectDirectory, local, cancellationToken);
             },
-            QualityGate = ProjectGate.For(projectDirectory),
+            QualityGate = ProjectGate.For(projectDirectory, config),
             Actor = AgentServices.Actor(),
             Observer = observer,
         };

@@ -13,7 +13,7 @@ internal static class RequiredCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("required", "List the environment variables the project reads, where, whether they are required, and whether .env.example documents them.");
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => FindingsOutput.JsonErrorsAsync(console, parse.GetValue(EnvCommands.Json), async () =>
         {
             await using var runner = new LocalCommandRunner();
             var project = await ProjectLoader.LoadAsync(parse.GetValue(EnvCommands.Directory)!, runner, cancellationToken);
@@ -36,7 +36,7 @@ internal static class RequiredCommand
 
             foreach (var variable in report.Variables)
             {
-                var documented = variable.Documented ? "documented in .env.example" : "NOT in .env.example";
+                var documented = variable.Documented ? "documented" : "NOT documented in any .env example";
                 await console.Out.WriteLineAsync($"{variable.Name}  {variable.Need.ToString().ToLowerInvariant()}, {documented}");
                 foreach (var use in variable.Uses)
                 {
@@ -55,7 +55,7 @@ internal static class RequiredCommand
             }
 
             return ExitCodes.Success;
-        });
+        }));
         return command;
     }
 }

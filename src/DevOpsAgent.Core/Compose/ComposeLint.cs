@@ -1,14 +1,14 @@
 using System.Text.RegularExpressions;
-using DevOpsAgent.Core.Dotenv;
 using DevOpsAgent.Core.Quality;
 using YamlDotNet.RepresentationModel;
 
 namespace DevOpsAgent.Core.Compose;
 
 /// <summary>
-/// The seed's compose patterns and pitfalls as rules: health checks everywhere, depends_on waits for
-/// health, the database keeps its data in a named volume, services share a bridge network, no literal
-/// secrets; plus <see cref="ProductionRules"/> for the production variant.
+/// The seed's compose patterns and pitfalls as rules, over the merged model a deploy runs: health checks
+/// on long-running services, depends_on waits for health, the database keeps its data in a named volume,
+/// services share a network, no literal or fallback secrets, the docker socket read-only; plus
+/// <see cref="ProductionRules"/> for a production set. Each finding names the file its node came from.
 /// </summary>
 public static partial class ComposeLint
 {
@@ -16,25 +16,54 @@ public static partial class ComposeLint
     {
         var findings = new List<Finding>();
         var services = compose.Services;
+        var jobs = OneShotServices(services);
         foreach (var service in services)
         {
-            findings.AddRange(Healthcheck(compose, service));
-            findings.AddRange(DependsOn(compose, service));
+            if (!jobs.Contains(service.Name))
+            {
+                findings.AddRange(Healthcheck(compose, service));
+            }
+
+            findings.AddRange(DependsOn(compose, service, jobs));
             findings.AddRange(DatabaseVolume(compose, service));
+            findings.AddRange(DockerSocket(compose, service));
         }
 
         findings.AddRange(SharedNetwork(compose, services));
-        findings.AddRange(LiteralSecrets(compose));
+        findings.AddRange(ComposeSecrets.Run(compose));
         if (compose.IsProduction)
         {
-            findings.AddRange(ProductionRules.Run(compose));
+            findings.AddRange(ProductionRules.Run(compose, jobs));
         }
 
         return Findings.Sorted(findings);
     }
 
-    internal static Finding Error(string rule, ComposeFile compose, int line, string message, string fix) =>
-        new(rule, Severity.Error, compose.Path, line, message, fix);
+    /// <summary>An error in a deployed set; a warning in the local development set.</summary>
+    internal static Finding Error(string rule, ComposeFile compose, YamlNode node, string message, string fix) =>
+        Error(rule, compose, compose.At(node), message, fix);
+
+    internal static Finding Error(string rule, ComposeFile compose, ComposeService service, string message, string fix) =>
+        Error(rule, compose, new NodeOrigin(service.File, service.Line), message, fix);
+
+    private static Finding Error(string rule, ComposeFile compose, NodeOrigin at, string message, string fix) =>
+        new(rule, compose.Deployed ? Severity.Error : Severity.Warning, at.File, at.Line, message, fix);
+
+    /// <summary>
+    /// An error for what the project builds and its database; a warning for a third-party helper image
+    /// (adminer, mailpit, a proxy) whose health the deploy's own verification does not depend on.
+    /// </summary>
+    private static Finding ServiceFinding(string rule, ComposeFile compose, ComposeService service, YamlNode? node, string message, string fix)
+    {
+        var finding = node is null ? Error(rule, compose, service, message, fix) : Error(rule, compose, node, message, fix);
+        return service["build"] is null && !IsDatabase(service) ? finding with { Severity = Severity.Warning } : finding;
+    }
+
+    internal static Finding Warning(string rule, ComposeFile compose, YamlNode node, string message, string fix)
+    {
+        var (file, line) = compose.At(node);
+        return new Finding(rule, Severity.Warning, file, line, message, fix);
+    }
 
     internal static string? Text(YamlNode? node) => (node as YamlScalarNode)?.Value;
 
@@ -45,7 +74,7 @@ public static partial class ComposeLint
     {
         YamlSequenceNode list => [.. list.Children],
         YamlMappingNode map => [.. map.Children.Keys],
-        YamlScalarNode scalar => [scalar],
+        YamlScalarNode { Value: { Length: > 0 } } scalar => [scalar],
         _ => [],
     };
 
@@ -53,43 +82,68 @@ public static partial class ComposeLint
     internal static bool IsDatabase(ComposeService service) =>
         Text(service["image"]) is { } image && DatabaseImage().IsMatch(image);
 
+    /// <summary>
+    /// Jobs that run once and exit: <c>restart: "no"</c> said explicitly, a service others wait for with
+    /// <c>service_completed_successfully</c>, or a prestart/migration/init job by name or command.
+    /// </summary>
+    internal static HashSet<string> OneShotServices(IReadOnlyList<ComposeService> services)
+    {
+        // A development override also writes restart: "no" on a database it publishes; a job serves nothing.
+        var jobs = services.Where(s => (Text(s["restart"]) is "no" or "false" && s["ports"] is null && s["healthcheck"] is null && !IsDatabase(s))
+                || OneShotName().IsMatch(s.Name) || IsJobCommand(s))
+            .Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            if (service["depends_on"] is YamlMappingNode map)
+            {
+                foreach (var (name, options) in map.Children)
+                {
+                    if (Text(Get(options, "condition")) == "service_completed_successfully" && Text(name) is { } job)
+                    {
+                        jobs.Add(job);
+                    }
+                }
+            }
+        }
+
+        return jobs;
+    }
+
+    private static bool IsJobCommand(ComposeService service)
+    {
+        var command = string.Join(' ', ComposeFile.Scalars(service["command"] ?? new YamlScalarNode("")).Select(x => x.Scalar.Value));
+        return OneShotCommand().IsMatch(command) && !ServerCommand().IsMatch(command);
+    }
+
     private static IEnumerable<Finding> Healthcheck(ComposeFile compose, ComposeService service)
     {
         var check = service["healthcheck"] as YamlMappingNode;
         if (check is null || Text(Get(check, "disable")) == "true")
         {
-            yield return Error("compose-healthcheck", compose, service.Line, $"service {service.Name} has no healthcheck",
+            yield return ServiceFinding("compose-healthcheck", compose, service, null, $"service {service.Name} has no healthcheck",
                 IsDatabase(service) ? "add healthcheck: test: [\"CMD-SHELL\", \"pg_isready -U $${POSTGRES_USER}\"]"
                     : "add a healthcheck (e.g. test: [\"CMD\", \"curl\", \"-fsS\", \"http://localhost:8000/health\"])");
         }
     }
 
-    private static IEnumerable<Finding> DependsOn(ComposeFile compose, ComposeService service)
+    private static IEnumerable<Finding> DependsOn(ComposeFile compose, ComposeService service, HashSet<string> jobs)
     {
-        switch (service["depends_on"])
+        IEnumerable<(YamlNode Name, string? Condition)> dependencies = service["depends_on"] switch
         {
-            case YamlSequenceNode list:
-                foreach (var dependency in list.Children)
-                {
-                    yield return Error("compose-depends-on-healthy", compose, ComposeFile.Line(dependency),
-                        $"service {service.Name} starts without waiting for {Text(dependency)} to be healthy",
-                        $"use the long form: depends_on: {{ {Text(dependency)}: {{ condition: service_healthy }} }}");
-                }
-
-                break;
-            case YamlMappingNode map:
-                foreach (var (name, options) in map.Children)
-                {
-                    var condition = options is YamlMappingNode o ? Text(Get(o, "condition")) : null;
-                    if (condition is not ("service_healthy" or "service_completed_successfully"))
-                    {
-                        yield return Error("compose-depends-on-healthy", compose, ComposeFile.Line(name),
-                            $"service {service.Name} starts without waiting for {Text(name)} to be healthy",
-                            "set condition: service_healthy");
-                    }
-                }
-
-                break;
+            YamlSequenceNode list => list.Children.Select(d => (d, (string?)null)),
+            YamlMappingNode map => map.Children.Select(c => (c.Key, Text(Get(c.Value, "condition")))),
+            _ => [],
+        };
+        foreach (var (name, condition) in dependencies)
+        {
+            var dependency = Text(name) ?? "";
+            var wanted = jobs.Contains(dependency) ? "service_completed_successfully" : "service_healthy";
+            if (condition is not ("service_healthy" or "service_completed_successfully"))
+            {
+                yield return ServiceFinding("compose-depends-on-healthy", compose, service, name,
+                    $"service {service.Name} starts without waiting for {dependency} to be {(wanted == "service_healthy" ? "healthy" : "done")}",
+                    $"use the long form: depends_on: {{ {dependency}: {{ condition: {wanted} }} }}");
+            }
         }
     }
 
@@ -104,8 +158,21 @@ public static partial class ComposeLint
         var hasNamed = Items(service["volumes"]).Any(volume => VolumeSource(volume) is { } source && named.Contains(source));
         if (!hasNamed)
         {
-            yield return Error("compose-db-volume", compose, service.Line, $"database {service.Name} keeps its data in no named volume",
+            yield return Error("compose-db-volume", compose, service, $"database {service.Name} keeps its data in no named volume",
                 "mount a named volume (db-data:/var/lib/postgresql/data) and declare it under top-level volumes:");
+        }
+    }
+
+    private static IEnumerable<Finding> DockerSocket(ComposeFile compose, ComposeService service)
+    {
+        foreach (var volume in Items(service["volumes"]))
+        {
+            if (VolumeSource(volume) is { } source && source.EndsWith("docker.sock", StringComparison.Ordinal) && !IsReadOnly(volume))
+            {
+                yield return Error("compose-docker-socket", compose, volume,
+                    $"service {service.Name} mounts the docker socket read-write, which gives it root on the host",
+                    "mount it read-only (/var/run/docker.sock:/var/run/docker.sock:ro) or use a socket proxy");
+            }
         }
     }
 
@@ -116,61 +183,41 @@ public static partial class ComposeLint
         _ => null,
     };
 
+    internal static bool IsReadOnly(YamlNode volume) => volume switch
+    {
+        YamlScalarNode { Value: { } text } => text.Split(':') is { Length: >= 3 } parts && parts[2].Split(',').Contains("ro"),
+        YamlMappingNode map => Text(Get(map, "read_only")) == "true",
+        _ => false,
+    };
+
+    /// <summary>Services without <c>networks:</c> are on compose's default network; one network must hold them all.</summary>
     private static IEnumerable<Finding> SharedNetwork(ComposeFile compose, IReadOnlyList<ComposeService> services)
     {
-        if (services.Count < 2)
+        var attached = services.Where(s => s["network_mode"] is null).ToList();
+        if (attached.Count < 2)
         {
             yield break;
         }
 
-        var bridges = compose.Section("networks")?.Children
-            .Where(n => n.Value is not YamlMappingNode options
-                || (Text(Get(options, "driver")) ?? "bridge") == "bridge")
-            .Select(n => Text(n.Key)).ToHashSet() ?? [];
-        var shared = bridges.Any(network => services.All(s => Items(s["networks"]).Any(n => Text(n) == network)));
-        if (!shared)
+        var networksOf = attached.Select(s => Items(s["networks"]).Select(Text).OfType<string>().DefaultIfEmpty("default").ToHashSet()).ToList();
+        if (!networksOf.Skip(1).Aggregate(networksOf[0], (common, next) => [.. common.Intersect(next)]).Any())
         {
-            yield return new Finding("compose-network", Severity.Warning, compose.Path, ComposeFile.Line(compose.Root),
-                "the services share no declared bridge network",
-                "declare networks: { app: { driver: bridge } } and attach every service to it");
-        }
-    }
-
-    private static IEnumerable<Finding> LiteralSecrets(ComposeFile compose)
-    {
-        foreach (var service in compose.Services)
-        {
-            var environment = service["environment"];
-            IEnumerable<(string Key, string? Value, YamlNode Node)> variables = environment switch
-            {
-                YamlMappingNode map => map.Children.Select(c => (Text(c.Key) ?? "", Text(c.Value), c.Value)),
-                YamlSequenceNode list => list.Children.OfType<YamlScalarNode>()
-                    .Select(s => (s.Value!.Split('=', 2)[0], s.Value.Contains('=', StringComparison.Ordinal) ? s.Value.Split('=', 2)[1] : null, (YamlNode)s)),
-                _ => [],
-            };
-            foreach (var (key, value, node) in variables)
-            {
-                if (SecretHeuristics.IsSecretName(key) && !string.IsNullOrEmpty(value) && !value.Contains('$', StringComparison.Ordinal))
-                {
-                    yield return Error("compose-literal-secret", compose, ComposeFile.Line(node),
-                        $"{key} of service {service.Name} is written in the compose file",
-                        $"use {key}: ${{{key}:?set {key} in .env}} and put the value in .env");
-                }
-            }
-        }
-
-        foreach (var (scalar, _) in ComposeFile.Scalars(compose.Root))
-        {
-            if (scalar.Value is { } text && UrlCredentials().Match(text) is { Success: true } match && !match.Groups[1].Value.Contains('$', StringComparison.Ordinal))
-            {
-                yield return Error("compose-literal-secret", compose, ComposeFile.Line(scalar),
-                    "a URL carries a literal password", "interpolate it: postgresql://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db/app");
-            }
+            yield return new Finding("compose-network", Severity.Warning, compose.At(compose.Root).File, compose.At(compose.Root).Line,
+                "the services share no network", "attach every service to one network (or leave networks: out: compose's default network holds them all)");
         }
     }
 
     [GeneratedRegex(@"^(docker\.io/)?(library/)?(postgres|postgis/postgis|mysql|mariadb|mongo)(:|$)", RegexOptions.IgnoreCase)]
     private static partial Regex DatabaseImage();
+
+    [GeneratedRegex(@"(^|[-_])(prestart|migrat\w*|init|setup|seed|bootstrap|createbuckets?|collectstatic|tests?|e2e|playwright|cypress)([-_]|$)", RegexOptions.IgnoreCase)]
+    private static partial Regex OneShotName();
+
+    [GeneratedRegex(@"alembic\s+upgrade|manage\.py\s+migrate|prestart\.sh", RegexOptions.IgnoreCase)]
+    private static partial Regex OneShotCommand();
+
+    [GeneratedRegex(@"runserver|gunicorn|uvicorn|daphne|fastapi\s+(run|dev)|\bserve\b|celery|npm|node|nginx", RegexOptions.IgnoreCase)]
+    private static partial Regex ServerCommand();
 
     [GeneratedRegex(@"[a-z][a-z0-9+.-]*://[^\s:/@]+:([^\s@/]+)@", RegexOptions.IgnoreCase)]
     internal static partial Regex UrlCredentials();

@@ -22,8 +22,32 @@ public static partial class SecretHeuristics
             || trimmed.StartsWith("change", StringComparison.Ordinal) && trimmed.Contains("me", StringComparison.Ordinal)
             || trimmed.StartsWith("generate", StringComparison.Ordinal)
             || trimmed.StartsWith("your_", StringComparison.Ordinal) || trimmed.StartsWith("your-", StringComparison.Ordinal)
-            || (value.TrimStart().StartsWith('<') && value.TrimEnd().EndsWith('>'));
+            || (value.TrimStart().StartsWith('<') && value.TrimEnd().EndsWith('>'))
+            || PlaceholderPhrase().IsMatch(value);
     }
+
+    private static readonly string[] DevelopmentDefaults =
+    [
+        "postgres", "postgrespassword", "admin", "administrator", "root", "pass", "password", "passw0rd", "test", "testing", "dev",
+        "development", "example", "123456", "12345678", "secret", "mysecretpassword", "app", "user", "guest", "django", "fastapi",
+        "local", "default", "qwerty", "letmein", "minioadmin", "rabbitmq", "redis", "mysql", "mongo", "supersecret", "none", "null",
+    ];
+
+    /// <summary>A well-known development default (<c>postgres</c>, <c>admin</c>): nothing leaks, but nothing is protected either.</summary>
+    public static bool IsDevelopmentDefault(string value) =>
+        DevelopmentDefaults.Contains(value.Trim().ToLowerInvariant()) || IsPlaceholder(value)
+        || value.Contains("password", StringComparison.OrdinalIgnoreCase) || value.Contains("changeme", StringComparison.OrdinalIgnoreCase)
+        || value.Contains("example", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"INSERT YOUR API KEY HERE", "put your token here", "enter-password".</summary>
+    [GeneratedRegex(@"(?i)^(insert|put|enter|add|paste|replace|set)\b.*|\byour\b|\bhere$")]
+    private static partial Regex PlaceholderPhrase();
+
+    /// <summary>An interpolation (<c>${X}</c>, <c>$X</c>) rather than a literal; an escaped <c>\$</c> is a literal dollar.</summary>
+    public static bool IsReference(string value) => Reference().IsMatch(value);
+
+    [GeneratedRegex(@"(?<!\\)\$(\{|\(|[A-Za-z_])")]
+    private static partial Regex Reference();
 
     /// <summary>Shannon entropy of the value in bits per character.</summary>
     public static double EntropyPerChar(string value)

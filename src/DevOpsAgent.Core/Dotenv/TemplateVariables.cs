@@ -10,7 +10,14 @@ public sealed record TemplateVariable(string Name, string DefaultValue, bool Req
 public static class TemplateVariables
 {
     /// <summary>Every variable referenced by <paramref name="template"/>, nested defaults included, in order.</summary>
-    public static IEnumerable<TemplateVariable> Extract(string template)
+    public static IEnumerable<TemplateVariable> Extract(string template) => ExtractWithNeed(template).Select(v => v.Variable);
+
+    /// <summary>
+    /// As <see cref="Extract"/>, with whether the template needs the variable: <c>${X:-…}</c>, <c>${X-…}</c>,
+    /// <c>${X:+…}</c> and <c>${X+…}</c> substitute something (even nothing, for <c>${X:-}</c>) without a
+    /// warning when X is unset; <c>$X</c>, <c>${X}</c> and <c>${X:?}</c> do not.
+    /// </summary>
+    public static IEnumerable<(TemplateVariable Variable, bool Optional)> ExtractWithNeed(string template)
     {
         if (!template.Contains('$', StringComparison.Ordinal))
         {
@@ -28,11 +35,11 @@ public static class TemplateVariables
             var content = variable.Content;
             var defaultValue = op is ":-" or "-" ? content : "";
             var presence = op is ":+" or "+" ? content : "";
-            yield return new TemplateVariable(variable.Name, defaultValue, op is ":?" or "?", presence);
+            yield return (new TemplateVariable(variable.Name, defaultValue, op is ":?" or "?", presence), op is ":-" or "-" or ":+" or "+");
 
-            foreach (var nested in Extract(defaultValue.Length > 0 ? defaultValue : presence))
+            foreach (var nested in ExtractWithNeed(defaultValue.Length > 0 ? defaultValue : presence))
             {
-                yield return nested;
+                yield return (nested.Variable, true);
             }
         }
     }

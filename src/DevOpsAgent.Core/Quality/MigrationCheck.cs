@@ -46,7 +46,7 @@ public static partial class MigrationCheck
     }
 
     private static bool IsMigration(ProjectFile file) =>
-        file.Path.EndsWith(".py", StringComparison.Ordinal) && file.Path.Contains("/versions/", StringComparison.Ordinal)
+        file.Path.EndsWith(".py", StringComparison.Ordinal) && file.Name != "__init__.py" && file.Path.Contains("/versions/", StringComparison.Ordinal)
         && (file.Path.Contains("alembic", StringComparison.Ordinal) || file.Path.Contains("migrations", StringComparison.Ordinal))
         && !file.Path.Contains("/.releases/", StringComparison.Ordinal);
 

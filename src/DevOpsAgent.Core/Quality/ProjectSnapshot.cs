@@ -20,6 +20,12 @@ public sealed record GitFacts(bool IsRepository, IReadOnlySet<string> Tracked, b
 /// </summary>
 public sealed record ProjectSnapshot(IReadOnlyList<ProjectFile> Files, GitFacts Git)
 {
+    /// <summary>
+    /// The compose sets the loaded configuration deploys, when the caller has it (a deploy with --config
+    /// elsewhere); null reads devops-agent.yml from the project itself.
+    /// </summary>
+    public IReadOnlyList<Compose.ComposeSet>? ConfiguredSets { get; init; }
+
     public ProjectFile? Find(string path) => Files.FirstOrDefault(f => f.Path == path);
 
     /// <summary>Files git tracks; every file when the project is not a git repository.</summary>

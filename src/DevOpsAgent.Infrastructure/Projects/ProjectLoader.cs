@@ -15,8 +15,9 @@ public static class ProjectLoader
     private static readonly HashSet<string> SkippedDirectories =
         [".git", "node_modules", "bin", "obj", ".venv", "venv", "__pycache__", "dist", ".mypy_cache", ".pytest_cache"];
 
-    public static async Task<ProjectSnapshot> LoadAsync(string root, ICommandRunner runner, CancellationToken cancellationToken)
+    public static async Task<ProjectSnapshot> LoadAsync(string directory, ICommandRunner runner, CancellationToken cancellationToken)
     {
+        var root = ResolveRoot(directory);
         var git = await GitFactsAsync(root, runner, cancellationToken);
         IEnumerable<string> paths = git.IsRepository
             ? [.. git.Tracked, .. Split((await runner.RunAsync(GitQueries.UntrackedFiles(root), cancellationToken)).StandardOutput)]
@@ -32,6 +33,38 @@ public static class ProjectLoader
 
         return new ProjectSnapshot(files, git);
     }
+
+    /// <summary>
+    /// The project a directory belongs to: itself when it holds devops-agent.yml, a compose file or .git;
+    /// else the nearest parent that holds devops-agent.yml or .git (check run from backend/app); else itself.
+    /// A directory that does not exist is the user's mistake, said in one line.
+    /// </summary>
+    public static string ResolveRoot(string directory)
+    {
+        var full = Path.GetFullPath(directory);
+        if (!Directory.Exists(full))
+        {
+            throw new DevOpsAgent.Core.Errors.InvalidInputException($"{directory}: no such directory");
+        }
+
+        if (IsRoot(full) || Directory.EnumerateFiles(full, "*compose*.y*ml").Any(f => Core.Compose.ComposeFile.IsComposeFileName(f)))
+        {
+            return full;
+        }
+
+        for (var parent = Directory.GetParent(full); parent is not null; parent = parent.Parent)
+        {
+            if (IsRoot(parent.FullName))
+            {
+                return parent.FullName;
+            }
+        }
+
+        return full;
+    }
+
+    private static bool IsRoot(string directory) =>
+        File.Exists(Path.Combine(directory, "devops-agent.yml")) || Path.Exists(Path.Combine(directory, ".git"));
 
     public static async Task<GitFacts> GitFactsAsync(string root, ICommandRunner runner, CancellationToken cancellationToken)
     {

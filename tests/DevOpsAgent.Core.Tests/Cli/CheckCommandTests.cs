@@ -21,15 +21,13 @@ public sealed class CheckCommandTests
         Assert.Equal(ExitCodes.CheckFailed, code);
         List<string> expected =
         [
-            ".env:0 error secret-tracked-env",
+            ".env:0 warning env-committed",
             "backend/alembic/versions/0001_init.py:9 error migration-no-downgrade",
             "backend/app/settings.py:3 error secret-high-entropy",
-            "backend/app/settings.py:4 error secret-aws-key",
             "backend/app/settings.py:5 error env-example-missing",
             "docker-compose.prod.yml:2 error compose-prod-restart",
             "docker-compose.prod.yml:5 error compose-prod-published-port",
             "docker-compose.prod.yml:7 error compose-prod-code-mount",
-            "docker-compose.yml:1 warning compose-network",
             "docker-compose.yml:2 error compose-db-volume",
             "docker-compose.yml:2 error compose-healthcheck",
             "docker-compose.yml:5 error compose-literal-secret",

@@ -51,7 +51,7 @@ public sealed class RequiredVariablesTests
             "API_BASE_URL required False docker-compose.yml:10",
             "DATABASE_URL required True backend/app/config.py:6,docker-compose.yml:6",
             "DEBUG defaulted False backend/app/config.py:8",
-            "FEATURE_X optional False backend/app/config.py:12",
+            "FEATURE_X required False backend/app/config.py:12",
             "LOG_LEVEL defaulted False backend/app/config.py:11",
             "PASSTHROUGH required False docker-compose.yml:11",
             "REDIS_URL required False backend/app/config.py:10",
