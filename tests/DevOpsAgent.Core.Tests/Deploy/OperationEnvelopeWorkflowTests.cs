@@ -3,8 +3,9 @@ using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Git;
-using DevOpsAgent.Core.Health;
 using DevOpsAgent.Core.Operations;
+using DevOpsAgent.Core.Protocol;
+using DevOpsAgent.Core.Tests.Protocol;
 
 namespace DevOpsAgent.Core.Tests.Deploy;
 
@@ -14,36 +15,15 @@ namespace DevOpsAgent.Core.Tests.Deploy;
 /// </summary>
 public sealed class OperationEnvelopeWorkflowTests
 {
-    private const string Commit = "1111111111111111111111111111111111111111";
-    private const string Previous = "2222222222222222222222222222222222222222";
+    private const string Commit = ProtocolFakes.Commit;
+    private const string Previous = ProtocolFakes.Previous;
     private const string Journal = "/var/www/shop/.devops-agent/operation.json";
 
-    private static readonly EnvironmentConfig Staging = new()
-    {
-        Name = "staging",
-        Server = "staging.example.com",
-        User = "deploy",
-        Path = "/var/www/shop",
-        DefaultRef = GitRef.Parse("staging"),
-        ComposeProject = "shop-staging",
-        ComposeFiles = ["docker-compose.prod.yml"],
-        Health = new HealthConfig
-        {
-            Timeout = TimeSpan.FromMilliseconds(300),
-            Interval = TimeSpan.FromMilliseconds(10),
-            Http = [new HttpCheck("http://localhost:8080/health") { ExpectedJson = new Dictionary<string, string> { ["status"] = "healthy" } }],
-        },
-    };
+    private static readonly EnvironmentConfig Staging = ProtocolFakes.Config.Environment("staging");
 
-    private static readonly AgentConfig Config = new()
-    {
-        Project = "shop",
-        Repository = "/srv/git/shop.git",
-        ComposeFiles = ["docker-compose.prod.yml"],
-        Environments = new Dictionary<string, EnvironmentConfig> { ["staging"] = Staging },
-    };
+    private readonly MemoryHistory _history = new();
 
-    private readonly List<DeployRecord> _saved = [];
+    private List<DeployRecord> Saved => _history.Saved;
 
     private static string ServingRelease => new ServerRelease("staging", "v1.0.0", Previous, "v1.0.0", DateTimeOffset.UnixEpoch, "alice", null, "d1") { Revision = "0001" }
         .Write("/x").Text.Split('\'')[3];
@@ -52,24 +32,17 @@ public sealed class OperationEnvelopeWorkflowTests
     private static RecordingCommandRunner Server(string? journal = null)
     {
         var runner = new RecordingCommandRunner("deploy@staging.example.com:22")
-            .Answer("docker compose version", standardOutput: "v1\n")
-            .Answer("if mkdir", standardOutput: "acquired\n")
-            .Answer("cat /var/www/shop/.devops-agent/release.json", standardOutput: ServingRelease + "\n")
-            .Answer("rev-parse --verify --quiet 'refs/remotes/origin/staging", standardOutput: Commit + "\n")
-            .Answer("describe --tags", exitCode: 128)
-            .Answer("config --services", standardOutput: "backend\n")
-            .Answer("xargs -r docker inspect", standardOutput: "backend\t/shop-staging_backend_1\trunning\thealthy\n")
-            .Answer("http://localhost:8080/health", standardOutput: "{\"status\":\"healthy\"}\n200");
+            .Answer("cat /var/www/shop/.devops-agent/release.json", standardOutput: ServingRelease + "\n");
         if (journal is not null)
         {
-            runner = new RecordingCommandRunner("deploy@staging.example.com:22").Answer($"cat {Journal}", standardOutput: journal + "\n").AppendRulesFrom(runner);
+            runner.Answer($"cat {Journal}", standardOutput: journal + "\n");
         }
 
-        return runner;
+        return runner.AppendRulesFrom(ProtocolFakes.HealthyServer());
     }
 
     private Task<DeployResult> DeployAsync(ICommandRunner runner, CancellationToken cancellationToken = default) =>
-        new DeployWorker(Config, runner, new History(_saved), new Observer(), TimeProvider.System)
+        new DeployWorker(ProtocolFakes.Config, runner, _history, SilentObserver.Instance, TimeProvider.System)
             .DeployAsync(new DeployRequest(Staging, GitRef.Parse("staging"), "alice@laptop"), cancellationToken);
 
     private static List<string> Texts(RecordingCommandRunner runner) => [.. runner.Commands.Select(c => c.Text)];
@@ -101,13 +74,13 @@ public sealed class OperationEnvelopeWorkflowTests
             TargetCommit = Commit, KnownGoodCommit = Previous, KnownGoodVersion = "v1.0.0", KnownGoodRevision = "0001", Step = "up", Switched = true,
         }.ToJson();
         var runner = Server(journal);
-        _saved.Add(new DeployRecord { Id = "d2", Environment = "staging", Ref = "v1.1.0", StartedBy = "bob", StartedAt = DateTimeOffset.UnixEpoch });
+        Saved.Add(new DeployRecord { Id = "d2", Environment = "staging", Ref = "v1.1.0", StartedBy = "bob", StartedAt = DateTimeOffset.UnixEpoch });
 
         var result = await DeployAsync(runner);
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         // The killed deploy's history row, left "running" by its process, is closed by the deploy that found it.
-        var closed = _saved.Last(r => r.Id == "d2");
+        var closed = Saved.Last(r => r.Id == "d2");
         Assert.Equal(DeployOutcome.Failed, closed.Outcome);
         Assert.StartsWith("interrupted (the process stopped without finishing, at step up); found and recovered by ", closed.Error, StringComparison.Ordinal);
         var steps = result.Record.Steps.Select(s => s.Name).ToList();
@@ -164,7 +137,7 @@ public sealed class OperationEnvelopeWorkflowTests
         var texts = Texts(server);
         Assert.Contains($"git -C /var/www/shop checkout --quiet --force --detach {Previous}", texts);
         Assert.Contains($"rm -f {Journal}", texts);
-        Assert.NotEqual(DeployOutcome.Running, _saved[^1].Outcome);
+        Assert.NotEqual(DeployOutcome.Running, Saved[^1].Outcome);
     }
 
     [Fact]
@@ -175,8 +148,8 @@ public sealed class OperationEnvelopeWorkflowTests
             .Answer(text =>
             {
                 rolledBack |= text.EndsWith($"checkout --quiet --force --detach {Previous}", StringComparison.Ordinal);
-                return !rolledBack && text.Contains("http://localhost:8080/health", StringComparison.Ordinal);
-            }, standardOutput: "{\"status\":\"unhealthy\"}\n503")
+                return !rolledBack && text.Contains("http://localhost:8080/", StringComparison.Ordinal);
+            }, standardOutput: "<html>502 Bad Gateway</html>\n502")
             .Answer(text => text.Contains("is not the image its build produced", StringComparison.Ordinal) && text.Contains("222222222222", StringComparison.Ordinal),
                 exitCode: ReleaseImages.MismatchExitCode, standardError: "shop-staging_backend:release-222222222222 is not the image its build produced (sha256:aaa)")
             .AppendRulesFrom(Server());
@@ -200,13 +173,13 @@ public sealed class OperationEnvelopeWorkflowTests
         var runner = Server(journal);
         var ran = false;
 
-        var result = await new OperationEnvelope(runner, new History(_saved), new Observer(), TimeProvider.System).RunAsync(
+        var result = await new OperationEnvelope(runner, _history, SilentObserver.Instance, TimeProvider.System).RunAsync(
             Staging, "restart", "all services", "alice", null, (_, _, _) => { ran = true; return Task.FromResult<string?>(null); }, CancellationToken.None);
 
         Assert.Equal(ExitCodes.Refused, result.ExitCode);
         Assert.False(ran);
         Assert.Contains("devops-agent rollback staging", result.Error!.Message, StringComparison.Ordinal);
-        Assert.Equal((DeployOutcome.Refused, "restart"), (_saved[^1].Outcome, _saved[^1].Action));
+        Assert.Equal((DeployOutcome.Refused, "restart"), (Saved[^1].Outcome, Saved[^1].Action));
         Assert.DoesNotContain($"rm -f {Journal}", Texts(runner));
     }
 
@@ -220,7 +193,7 @@ public sealed class OperationEnvelopeWorkflowTests
         var runner = Server(journal);
         var ran = false;
 
-        var result = await new OperationEnvelope(runner, new History(_saved), new Observer(), TimeProvider.System).RunAsync(
+        var result = await new OperationEnvelope(runner, _history, SilentObserver.Instance, TimeProvider.System).RunAsync(
             Staging, "restore", "staging-20250101-000000-0001.dump", "alice", null, (_, _, _) => { ran = true; return Task.FromResult<string?>(null); },
             CancellationToken.None, onInterrupted: true);
 
@@ -228,36 +201,5 @@ public sealed class OperationEnvelopeWorkflowTests
         Assert.True(ran);
         Assert.DoesNotContain($"rm -f {Journal}", Texts(runner));
         Assert.Contains(Texts(runner), t => t.Contains(Journal + ".tmp", StringComparison.Ordinal) && t.Contains("\"switched\":true", StringComparison.Ordinal));
-    }
-
-    private sealed class History(List<DeployRecord> saved) : IDeployHistory
-    {
-        public Task SaveAsync(DeployRecord record, CancellationToken cancellationToken)
-        {
-            saved.Add(record);
-            return Task.CompletedTask;
-        }
-
-        public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<DeployRecord>>([.. saved]);
-    }
-
-    private sealed class Observer : IDeployObserver
-    {
-        public void StepStarted(string step)
-        {
-        }
-
-        public void StepFinished(StepRecord step)
-        {
-        }
-
-        public void CheckReported(CheckResult check)
-        {
-        }
-
-        public void Output(string line)
-        {
-        }
     }
 }
