@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using DevOpsAgent.Core.Shell;
 
 namespace DevOpsAgent.Core.Deploy;
@@ -16,12 +15,6 @@ namespace DevOpsAgent.Core.Deploy;
 public sealed record OperationJournal
 {
     public const string FileName = "operation.json";
-
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
 
     public required string OperationId { get; init; }
 
@@ -60,16 +53,10 @@ public sealed record OperationJournal
 
     public static string PathIn(string appPath) => $"{appPath}/{ServerRelease.Folder}/{FileName}";
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, ServerFiles.Json);
 
     /// <summary>Writes the journal atomically (a reader sees the old record or the new one).</summary>
-    public ShellCommand Write(string appPath)
-    {
-        var file = PathIn(appPath);
-        return ShellCommand.Of("mkdir", "-p", $"{appPath}/{ServerRelease.Folder}")
-            .And(ShellCommand.Raw($"printf '%s\\n' {ShellQuoting.Quote(ToJson())} > {ShellQuoting.Quote(file + ".tmp")}"))
-            .And(ShellCommand.Of("mv", "-f", file + ".tmp", file));
-    }
+    public ShellCommand Write(string appPath) => ServerFiles.WriteAtomically(PathIn(appPath), ToJson());
 
     /// <summary>Prints the journal, or nothing when no operation is half-way.</summary>
     public static ShellCommand Read(string appPath) => ShellCommand.Of("cat", PathIn(appPath)).Or(ShellCommand.Raw("true"));
@@ -87,7 +74,7 @@ public sealed record OperationJournal
 
         try
         {
-            return JsonSerializer.Deserialize<OperationJournal>(output, Json) ?? Unreadable();
+            return JsonSerializer.Deserialize<OperationJournal>(output, ServerFiles.Json) ?? Unreadable();
         }
         catch (JsonException)
         {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using DevOpsAgent.Core.Shell;
 
 namespace DevOpsAgent.Core.Deploy;
@@ -18,12 +17,6 @@ public sealed record ServerRelease(
     /// <summary>The alembic revision the database was at when this release served; null without migrations.</summary>
     public string? Revision { get; init; }
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public static string PathIn(string appPath) => $"{appPath}/{Folder}/{FileName}";
 
     /// <summary>
@@ -32,12 +25,9 @@ public sealed record ServerRelease(
     /// </summary>
     public ShellCommand Write(string appPath)
     {
-        var file = PathIn(appPath);
-        var json = ShellQuoting.Quote(JsonSerializer.Serialize(this, Json));
-        return ShellCommand.Of("mkdir", "-p", $"{appPath}/{Folder}")
-            .And(ShellCommand.Raw($"printf '%s\\n' {json} > {ShellQuoting.Quote(file + ".tmp")}"))
-            .And(ShellCommand.Of("mv", "-f", file + ".tmp", file))
-            .And(ShellCommand.Raw($"printf '%s\\n' {json} >> {ShellQuoting.Quote($"{appPath}/{Folder}/{LogName}")}"));
+        var json = JsonSerializer.Serialize(this, ServerFiles.Json);
+        return ServerFiles.WriteAtomically(PathIn(appPath), json)
+            .And(ShellCommand.Raw($"printf '%s\\n' {ShellQuoting.Quote(json)} >> {ShellQuoting.Quote($"{appPath}/{Folder}/{LogName}")}"));
     }
 
     /// <summary>Prints the release log, oldest first (nothing when there is none).</summary>
@@ -60,7 +50,7 @@ public sealed record ServerRelease(
 
         try
         {
-            return JsonSerializer.Deserialize<ServerRelease>(output, Json);
+            return JsonSerializer.Deserialize<ServerRelease>(output, ServerFiles.Json);
         }
         catch (JsonException)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace DevOpsAgent.Core.Locks;
 
@@ -12,12 +11,6 @@ namespace DevOpsAgent.Core.Locks;
 /// </summary>
 public sealed record LockInfo
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     public required string DeployId { get; init; }
 
     public required string Environment { get; init; }
@@ -41,13 +34,13 @@ public sealed record LockInfo
     /// <summary>The database's alembic revision before this deploy.</summary>
     public string? PreviousRevision { get; init; }
 
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => JsonSerializer.Serialize(this, Shell.ServerFiles.Json);
 
     public static LockInfo? Parse(string json)
     {
         try
         {
-            return string.IsNullOrWhiteSpace(json) ? null : JsonSerializer.Deserialize<LockInfo>(json, Json);
+            return string.IsNullOrWhiteSpace(json) ? null : JsonSerializer.Deserialize<LockInfo>(json, Shell.ServerFiles.Json);
         }
         catch (JsonException)
         {
