@@ -30,7 +30,9 @@ public static class OutputSchemas
     public static JsonObject Check() => Parse("""
         {"type": "object", "required": ["passed", "findings"], "properties": {
           "passed": {"type": "boolean", "description": "No finding of severity error."},
-          "findings": {"type": "array", "items": {"type": "object"}}}}
+          "findings": {"type": "array", "items": {"type": "object", "properties": {
+            "rule_id": {"type": "string"}, "severity": {"enum": ["error", "warning"]}, "file": {"type": "string"}, "line": {"type": "integer"},
+            "location": {"type": "string"}, "message": {"type": "string"}, "fix": {"type": "string"}}}}}}
         """);
 
     public static JsonObject Deployment()

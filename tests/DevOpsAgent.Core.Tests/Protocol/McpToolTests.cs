@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ModelContextProtocol;
+using Json.Schema;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -74,6 +74,33 @@ public sealed class McpToolTests : IDisposable
         var report = deploy.OutputSchema!.Value.GetProperty("properties").GetProperty("report").GetProperty("anyOf")[1];
         Assert.Equal("object", report.GetProperty("type").GetString());
         Assert.True(report.GetProperty("properties").TryGetProperty("schema_version", out _));
+    }
+
+    [Fact]
+    public async Task Every_structured_result_matches_the_output_schema_its_tool_lists()
+    {
+        await using var client = await _server.StartAsync(null, "--allow-destructive", "--project-dir", RepoFiles.Path("examples/fullstack"));
+        var schemas = (await client.ListToolsAsync()).ToDictionary(t => t.Name, t => JsonSchema.FromText(t.ProtocolTool.OutputSchema!.Value.GetRawText()));
+        (string Tool, Dictionary<string, object?> Arguments)[] calls =
+        [
+            ("consult", new() { ["question"] = "required environment variables" }),
+            ("check", new()),
+            ("deploy", new() { ["task"] = "TASK-047", ["environment"] = "staging", ["wait"] = true }),
+            ("deploy", new() { ["task"] = "TASK-046", ["environment"] = "production", ["dry_run"] = true }),
+            ("history", new()),
+            ("history", new() { ["detail"] = true, ["limit"] = 5 }),
+        ];
+
+        foreach (var (tool, arguments) in calls)
+        {
+            var document = McpTestServer.Structured(await client.CallToolAsync(tool, arguments));
+            var result = schemas[tool].Evaluate(document, new EvaluationOptions { OutputFormat = OutputFormat.List });
+            var errors = (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"));
+            Assert.True(result.IsValid, $"{tool}: {string.Join("; ", errors)}\n{document}");
+        }
+
+        var history = McpTestServer.Structured(await client.CallToolAsync("history", new Dictionary<string, object?>()));
+        Assert.Equal(("deploy", "refused"), (history.GetProperty("records")[0].GetProperty("action").GetString(), history.GetProperty("records")[0].GetProperty("outcome").GetString()));
     }
 
     [Fact]
