@@ -12,7 +12,11 @@ public static class ReadOnlyTools
     public static IReadOnlyList<AgentTool> Create(McpAgent agent) =>
         [new ConsultTool(agent), new StatusTool(agent), new MigrationsTool(agent), new HistoryTool(agent), new CheckTool(agent)];
 
-    public static ToolOutcome Answered(Answer answer) => ToolOutcome.Of(new { question = answer.Question, answer = answer.Text, data = answer.Data }, answer.Text);
+    public static ToolOutcome Answered(Answer answer)
+    {
+        var text = McpAdvice.Rewrite(answer.Text);
+        return ToolOutcome.Of(new { question = answer.Question, answer = text, data = answer.Data }, text);
+    }
 
     public static string Environment(McpAgent agent, string tool, ToolParameter parameter, string name) =>
         ToolArguments.Parse(tool, parameter, name, n => Environments.Find(n, agent.Context().EnvironmentNames));

@@ -39,6 +39,7 @@ public sealed class McpToolTests : IDisposable
         ("deploy", """{"task": "TASK-045", "environment": "staging", "wait": "no"}""", ["argument 'wait' must be a boolean"]),
         ("deploy", """{"task": "TASK-045", "environment": "staging", "gitRef": "v1.0.0"}""", ["unknown argument 'gitRef'", "ref (optional)"]),
         ("deploy", """{"task": "TASK-046", "environment": "production"}""", ["needs confirmation", "send confirm: true"]),
+        ("execute", """{"message": "DevOps Agent [EXECUTE TASK-046]: Deploy v1.1.0 to production"}""", ["needs confirmation", "send confirm: true"]),
         ("rollback", """{"task": "TASK-045", "environment": "staging to v1.0.0"}""", ["argument 'environment'", "No environment 'staging to v1.0.0'"]),
         ("rollback", """{"task": "TASK-045", "environment": "staging", "to": "v1 0"}""", ["argument 'to'", "send a release"]),
         ("execute", "{}", ["argument 'message' is missing", "send a message such as"]),
@@ -178,6 +179,32 @@ public sealed class McpToolTests : IDisposable
         Assert.Contains("was not confirmed (the user answered decline); nothing was done (exit code 14, ConfirmationRequired)", McpTestServer.Text(result), StringComparison.Ordinal);
         Assert.Equal(["DevOps Agent is about to deploy the task's release to production (production). Confirm?"], asked);
         Assert.False(Directory.Exists(Path.Combine(_server.Root, "production")));
+    }
+
+    [Fact]
+    public async Task A_production_deploy_the_user_accepts_goes_on_to_the_deploy_itself()
+    {
+        var asked = 0;
+        var options = new McpClientOptions
+        {
+            Handlers = new McpClientHandlers
+            {
+                ElicitationHandler = (_, _) =>
+                {
+                    Interlocked.Increment(ref asked);
+                    return ValueTask.FromResult(new ElicitResult { Action = "accept", Content = new Dictionary<string, JsonElement> { ["confirm"] = JsonSerializer.SerializeToElement(true) } });
+                },
+            },
+        };
+        await using var client = await _server.StartAsync(options, "--allow-destructive");
+
+        // The project folder is no git repository, so the deploy's first step (check) refuses it: nothing reaches a server.
+        var result = await client.CallToolAsync("execute", new Dictionary<string, object?> { ["message"] = "DevOps Agent [EXECUTE TASK-046]: Deploy v1.1.0 to production", ["wait"] = true });
+
+        Assert.Equal(1, asked);
+        var deployment = McpTestServer.Structured(result);
+        Assert.Equal(("finished", "check"), (deployment.GetProperty("state").GetString(), deployment.GetProperty("report").GetProperty("steps")[0].GetProperty("name").GetString()));
+        Assert.DoesNotContain("confirm", McpTestServer.Text(result), StringComparison.Ordinal);
     }
 
     [Fact]
