@@ -19,6 +19,8 @@ public static partial class McpAdvice
         result = Logs().Replace(result, "consult (question: \"logs ${env}\")");
         result = Status().Replace(result, "the status tool (environment: \"${env}\")");
         result = Check().Replace(result, "the check tool");
+        result = MessageVerb().Replace(result, "the ${verb} tool");
+        result = result.Replace("(a bare `devops-agent \"<message>\"` takes either)", "(EXECUTE messages go to the execute tool, CONSULT questions to consult)", StringComparison.Ordinal);
         result = result.Replace("(--qa-approved-by, or the task's QA status)", "(the task's qa_status: approved in the project state)", StringComparison.Ordinal)
             .Replace("(rerun with --verbose for the stack trace, and report it)", "(start the server with --verbose for the stack trace on its stderr, and report it)", StringComparison.Ordinal)
             .Replace("(choose another file with --history or $DEVOPS_AGENT_HISTORY)", "(start the server with another --history file)", StringComparison.Ordinal);
@@ -45,6 +47,9 @@ public static partial class McpAdvice
 
     [GeneratedRegex(@"`devops-agent status (?<env>[^ `]+)`")]
     private static partial Regex Status();
+
+    [GeneratedRegex(@"`devops-agent (?<verb>execute|consult)`")]
+    private static partial Regex MessageVerb();
 
     [GeneratedRegex(@"`devops-agent check`")]
     private static partial Regex Check();

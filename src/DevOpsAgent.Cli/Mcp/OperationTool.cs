@@ -35,8 +35,14 @@ public abstract class OperationTool(McpAgent agent, string name, string title, s
                 : throw new ToolArgumentException($"{Name}: dry_run is offered for deploys only, not for {instruction.Action}: leave dry_run out (or false).");
         }
 
-        await ConfirmAsync(call, instruction, cancellationToken);
-        var wait = call.Arguments.OptionalBool("wait") ?? call.ProgressToken is not null;
+        // A task Layer 2 refuses is refused at once, in this answer: the operation only records the refusal.
+        var refused = Refused(task, instruction);
+        if (!refused)
+        {
+            await ConfirmAsync(call, instruction, cancellationToken);
+        }
+
+        var wait = refused || (call.Arguments.OptionalBool("wait") ?? call.ProgressToken is not null);
         var progress = wait && call.ProgressToken is { } progressToken ? new OrderedProgress(call.Server, progressToken) : null;
         var deployment = Agent.Deployments.Start(Name, instruction, task,
             (observer, token) => Agent.ExecuteAsync(task, instruction, observer, token), Agent.HistoryPath, wait ? cancellationToken : CancellationToken.None, progress);
@@ -87,6 +93,20 @@ public abstract class OperationTool(McpAgent agent, string name, string title, s
             Error = result.Record.Error is { } error ? McpAdvice.Rewrite(error) : null,
             Plan = plan,
         });
+    }
+
+    private bool Refused(string task, Instruction instruction)
+    {
+        var context = Agent.Context();
+        try
+        {
+            TaskGate.Authorize(context.LoadState(), context.StateSource, task, instruction);
+            return false;
+        }
+        catch (RefusedException)
+        {
+            return true;
+        }
     }
 
     /// <summary>A production deploy is confirmed by the person behind the client when it can be asked, else by confirm: true.</summary>

@@ -122,7 +122,7 @@ public sealed class McpServerTests : IDisposable
         await using var client = await StartAsync("--allow-destructive");
 
         var tools = await client.ListToolsAsync();
-        var result = await client.CallToolAsync("deploy", new Dictionary<string, object?> { ["task"] = "TASK-047", ["environment"] = "staging", ["wait"] = true });
+        var result = await client.CallToolAsync("deploy", new Dictionary<string, object?> { ["task"] = "TASK-047", ["environment"] = "staging" });
 
         string[] destructive = ["cancel_deployment", "deploy", "execute", "rollback"];
         Assert.Equal([.. ReadOnlyTools, .. destructive, "deployment_status"], tools.Select(t => t.Name).Order(StringComparer.Ordinal)
