@@ -30,6 +30,7 @@ public static class McpCommand
             builder.Logging.SetMinimumLevel(parseResult.GetValue(CliApp.Verbose) ? LogLevel.Debug : LogLevel.Warning);
             var agent = new McpAgent(parseResult);
             var destructive = parseResult.GetValue(allowDestructive);
+            IReadOnlyList<AgentTool> tools = destructive ? [.. ReadOnlyTools.Create(agent), .. DestructiveTools.Create(agent)] : ReadOnlyTools.Create(agent);
             builder.Services
                 .AddMcpServer(options =>
                 {
@@ -40,7 +41,9 @@ public static class McpCommand
                         + "Those answer with a deployment_id: without a progress token (or with wait: false) at once, then poll `deployment_status`.";
                 })
                 .WithStdioServerTransport()
-                .WithTools(destructive ? [.. ReadOnlyTools.Create(agent), .. DestructiveTools.Create(agent)] : ReadOnlyTools.Create(agent));
+                .WithTools(tools)
+                .WithRequestFilters(filters => filters.AddCallToolFilter(next => (request, ct) =>
+                    UnknownTool.Answer(request.Params?.Name, tools, destructive) is { } unknown ? ValueTask.FromResult(unknown) : next(request, ct)));
 
             await console.Error.WriteLineAsync($"devops-agent mcp: serving on stdio ({(destructive ? "destructive tools ENABLED" : "read-only tools only")})");
             try

@@ -74,12 +74,11 @@ public sealed class McpServerTests : IDisposable
             Assert.Equal((true, false, true), (annotations.ReadOnlyHint, annotations.DestructiveHint, annotations.IdempotentHint));
             Assert.Equal(t.Name is "consult" or "status" or "migrations", annotations.OpenWorldHint);
         });
-        var refused = await Record.ExceptionAsync(async () =>
-        {
-            var result = await client.CallToolAsync("execute", new Dictionary<string, object?> { ["message"] = "DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging" });
-            Assert.True(result.IsError, Text(result));
-        });
-        Assert.True(refused is null or McpException, refused?.ToString());
+        var refused = await client.CallToolAsync("execute", new Dictionary<string, object?> { ["message"] = "DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging" });
+        Assert.True(refused.IsError);
+        Assert.StartsWith("execute is not served: this server was started without --allow-destructive", Text(refused), StringComparison.Ordinal);
+        var unknown = await client.CallToolAsync("deploi", new Dictionary<string, object?>());
+        Assert.Equal("no tool 'deploi': this server serves consult, status, migrations, history, check. (exit code 2, Usage)", Text(unknown));
     }
 
     [Fact]
