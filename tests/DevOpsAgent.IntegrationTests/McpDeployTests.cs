@@ -73,6 +73,12 @@ public sealed class McpDeployTests : IAsyncDisposable
         var done = await UntilAsync(client, handled.GetProperty("deployment_id").GetString()!, view => view.GetProperty("state").GetString() == "finished", waitSeconds: 5);
         Assert.Equal(("succeeded", "v1.1.0"), (done.GetProperty("outcome").GetString(), done.GetProperty("report").GetProperty("release").GetProperty("version").GetString()));
         Assert.Equal("staging: All services running, healthy. Serving v1.1.0.", await StatusAsync(client));
+
+        // The finding's example, typed: rollback to v1.0.0 is a release argument, not a sentence parsed back.
+        var back = Structured(await client.CallToolAsync("rollback", Args(("to", "v1.0.0"), ("wait", false)), cancellationToken: Seconds(15)));
+        var rolledBack = await UntilAsync(client, back.GetProperty("deployment_id").GetString()!, view => view.GetProperty("state").GetString() == "finished", waitSeconds: 5);
+        Assert.Equal(("rollback", "succeeded"), (rolledBack.GetProperty("action").GetString(), rolledBack.GetProperty("outcome").GetString()));
+        Assert.Equal("staging: All services running, healthy. Serving v1.0.0.", await StatusAsync(client));
     }
 
     private static Dictionary<string, object?> Args(params (string Name, object Value)[] extra)

@@ -105,6 +105,7 @@ public sealed class McpToolTests : IDisposable
 
         var history = McpTestServer.Structured(await client.CallToolAsync("history", new Dictionary<string, object?>()));
         Assert.Equal(("deploy", "refused"), (history.GetProperty("records")[0].GetProperty("action").GetString(), history.GetProperty("records")[0].GetProperty("outcome").GetString()));
+        Assert.True(history.GetProperty("records")[0].GetRawText().Length < 400, history.GetProperty("records")[0].GetRawText());
     }
 
     [Fact]
