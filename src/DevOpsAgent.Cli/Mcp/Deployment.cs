@@ -80,8 +80,6 @@ public sealed class Deployment : IDeployObserver
 
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
-    public CancellationToken Token => _cancel.Token;
-
     /// <summary>Completes when the operation has ended (its report or error kept), never faults.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
@@ -96,7 +94,7 @@ public sealed class Deployment : IDeployObserver
             Notify($"deployment {Id} started: deployment_status answers for it until it is finished");
         }
 
-        Completion = System.Threading.Tasks.Task.Run(async () =>
+        Completion = Task.Run(async () =>
         {
             try
             {

@@ -21,8 +21,8 @@ public sealed class Deployments
     {
         var id = OperationId.New(DateTimeOffset.UtcNow, instruction.Environment, instruction.Action);
         var deployment = new Deployment(id, tool, instruction, task, CancellationTokenSource.CreateLinkedTokenSource(linkedTo));
-        _all[id] = deployment;
         deployment.Run(operation, historyPath, progress);
+        _all[id] = deployment;
         Forget();
         return deployment;
     }
