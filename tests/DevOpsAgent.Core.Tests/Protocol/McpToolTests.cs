@@ -155,6 +155,14 @@ public sealed class McpToolTests : IDisposable
         Assert.False(result.IsError, McpTestServer.Text(result));
         Assert.Equal("planned", plan.GetProperty("outcome").GetString());
         Assert.Contains("nothing was run", McpTestServer.Text(result), StringComparison.Ordinal);
+        var viaExecute = await client.CallToolAsync("execute", new Dictionary<string, object?>
+        {
+            ["message"] = "DevOps Agent [EXECUTE TASK-046]: Deploy v1.1.0 to production", ["dry_run"] = true,
+        });
+        // The same plan through execute (its journal writes carry ids that are new each run).
+        var executed = McpTestServer.Structured(viaExecute).GetProperty("plan").GetProperty("commands").EnumerateArray().Select(c => c.GetString()!).ToList();
+        Assert.Equal(commands.Count, executed.Count);
+        Assert.Contains(executed, c => c.Contains("v1.1.0", StringComparison.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(_server.Root, "production")));
         var history = McpTestServer.Structured(await client.CallToolAsync("history", new Dictionary<string, object?>()));
         Assert.Equal(0, history.GetProperty("records").GetArrayLength());
