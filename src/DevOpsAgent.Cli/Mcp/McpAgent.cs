@@ -1,20 +1,21 @@
 using System.CommandLine;
-using System.Text.Json;
 using DevOpsAgent.Cli.Commands;
+using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Protocol;
 using DevOpsAgent.Infrastructure.Protocol;
-using ModelContextProtocol;
-using DevOpsAgent.Core.Secrets;
 
 namespace DevOpsAgent.Cli.Mcp;
 
 /// <summary>
 /// What the MCP tools share: the options the server was started with, turned into the same protocol services
-/// the CLI uses, per call (so an edited project state or config is seen). Every result passes the redactor.
+/// the CLI uses, per call (so an edited project state or config is seen), and the deployments this server runs.
 /// </summary>
 public sealed class McpAgent(ParseResult parseResult)
 {
-    public ProtocolContext Context() => ProtocolServices.Create(parseResult, SilentObserver.Instance);
+    public Deployments Deployments { get; } = new();
+
+    public ProtocolContext Context(IDeployObserver? observer = null) => ProtocolServices.Create(parseResult, observer ?? SilentObserver.Instance);
 
     public AgentServices Services() => new(parseResult);
 
@@ -25,33 +26,49 @@ public sealed class McpAgent(ParseResult parseResult)
 
     public string HistoryPath => AgentServices.HistoryPath(parseResult);
 
-    /// <summary>
-    /// Runs a tool body: every failure goes through the CLI's <see cref="ErrorBoundary"/> and becomes an MCP tool
-    /// error with the same one line and exit code the CLI would give; results are JSON, redacted.
-    /// </summary>
-    public static async Task<string> RunAsync(Func<Task<object>> body, string? historyPath = null)
+    /// <summary>EXECUTE of a typed instruction: Layer 2, pre-flight, the report delivered like the CLI's.</summary>
+    public async Task<ExecutionReport> ExecuteAsync(string taskId, Instruction instruction, IDeployObserver observer, CancellationToken cancellationToken)
     {
-        try
-        {
-            var result = await body();
-            return Redaction.Redact(result as string ?? JsonSerializer.Serialize(result, ExecutionReport.Json));
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            var mapped = ErrorBoundary.Map(error, historyPath);
-            throw new McpException($"{mapped.Message} (exit code {mapped.ExitCode}, {mapped.Kind})");
-        }
-    }
-
-    /// <summary>EXECUTE through the protocol: Layer 2, pre-flight, the report delivered like the CLI's.</summary>
-    public async Task<ExecutionReport> ExecuteAsync(string message, CancellationToken cancellationToken)
-    {
-        var parsed = MessageParser.Parse(message, MessageMode.Execute);
-        var context = Context();
-        var report = await new ProtocolExecutor(context).ExecuteAsync(parsed, cancellationToken);
+        var context = Context(observer);
+        var message = new AgentMessage(MessageMode.Execute, taskId, instruction.Describe());
+        var report = await new ProtocolExecutor(context).ExecuteAsync(message, instruction, cancellationToken);
         using var http = new HttpClient();
         await new ReportPublisher(http, line => Console.Error.WriteLine(line))
             .PublishAsync(report, context.Config.Orchestrator, ConfigDirectory, CancellationToken.None);
         return report;
+    }
+
+    /// <summary>
+    /// The deploy's plan, as `deploy --dry-run` makes it: Layer 2 first (a refusal is thrown, not recorded), then the
+    /// deploy worker against a recording backend; nothing connects, nothing is recorded.
+    /// </summary>
+    public async Task<(DeployResult Result, DeployPlan Plan)> PlanAsync(string taskId, DeployInstruction deploy, CancellationToken cancellationToken)
+    {
+        var context = Context();
+        var task = TaskGate.Authorize(context.LoadState(), context.StateSource, taskId, deploy);
+        var environment = context.Config.Environment(deploy.Environment);
+        var request = new DeployRequest(environment, deploy.Ref ?? task.Ref ?? environment.DefaultRef, context.Actor)
+        {
+            TaskId = task.Id,
+            QaApprovedBy = QaApproval.FromTask(task, context.StateSource).ApprovedBy,
+            QualityGate = context.QualityGate,
+            DryRun = true,
+        };
+        var recorder = new RecordingCommandRunner($"{environment.User}@{environment.Server}:{environment.Port} (dry run)")
+            .Answer("docker compose version", standardOutput: "v2\n")
+            .Answer("alembic heads", standardOutput: "<head>\n")
+            .Answer("if mkdir", standardOutput: "acquired\n");
+        var result = await new DeployWorker(context.Config, recorder, NoHistory.Instance, SilentObserver.Instance, TimeProvider.System).DeployAsync(request, cancellationToken);
+        return (result, new DeployPlan(recorder.Target, [.. recorder.Commands.Select(c => c.Text)]));
+    }
+
+    private sealed class NoHistory : IDeployHistory
+    {
+        public static readonly NoHistory Instance = new();
+
+        public Task SaveAsync(DeployRecord record, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<DeployRecord>>([]);
     }
 }

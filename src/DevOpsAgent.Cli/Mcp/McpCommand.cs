@@ -28,24 +28,34 @@ public static class McpCommand
             var builder = Host.CreateEmptyApplicationBuilder(settings: null);
             builder.Logging.AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(parseResult.GetValue(CliApp.Verbose) ? LogLevel.Debug : LogLevel.Warning);
-            builder.Services.AddSingleton(new McpAgent(parseResult));
-            var server = builder.Services
+            var agent = new McpAgent(parseResult);
+            var destructive = parseResult.GetValue(allowDestructive);
+            IReadOnlyList<AgentTool> tools = destructive ? [.. ReadOnlyTools.Create(agent), .. DestructiveTools.Create(agent)] : ReadOnlyTools.Create(agent);
+            builder.Services
                 .AddMcpServer(options =>
                 {
+                    // No ProtocolVersion here: the SDK negotiates the newest revision both sides support.
                     options.ServerInfo = new Implementation { Name = "devops-agent", Version = typeof(McpCommand).Assembly.GetName().Version?.ToString(3) ?? "0" };
-                    options.ServerInstructions = "DevOps Agent deploys docker-compose stacks over SSH for the Orchestrator. Ask with `consult`; "
-                        + "changes go through `execute` (EXECUTE messages for tasks assigned to DevOps Agent) when enabled.";
+                    options.ServerInstructions = "DevOps Agent deploys docker-compose stacks over SSH for the Orchestrator. Ask with `consult`, `status`, "
+                        + "`migrations`, `history`, `check`; changes go through `deploy`, `rollback` and `execute` (tasks assigned to DevOps Agent) when enabled. "
+                        + "Those answer with a deployment_id: without a progress token (or with wait: false) at once, then poll `deployment_status`.";
                 })
                 .WithStdioServerTransport()
-                .WithTools<ReadOnlyTools>();
-            var destructive = parseResult.GetValue(allowDestructive);
-            if (destructive)
-            {
-                server.WithTools<DestructiveTools>();
-            }
+                .WithTools(tools)
+                .WithRequestFilters(filters => filters.AddCallToolFilter(next => (request, ct) =>
+                    UnknownTool.Answer(request.Params?.Name, tools, destructive) is { } unknown ? ValueTask.FromResult(unknown) : next(request, ct)));
 
             await console.Error.WriteLineAsync($"devops-agent mcp: serving on stdio ({(destructive ? "destructive tools ENABLED" : "read-only tools only")})");
-            await builder.Build().RunAsync(cancellationToken);
+            try
+            {
+                await builder.Build().RunAsync(cancellationToken);
+            }
+            finally
+            {
+                // A client gone (or a signal) while deployments run: each is cancelled and ends at a known release.
+                await agent.Deployments.StopAsync();
+            }
+
             return 0;
         });
         return command;

@@ -1,68 +1,85 @@
-using System.ComponentModel;
 using DevOpsAgent.Core.Protocol;
 using DevOpsAgent.Core.Quality;
 using DevOpsAgent.Infrastructure.Compose;
 using DevOpsAgent.Infrastructure.Local;
 using DevOpsAgent.Infrastructure.Projects;
-using ModelContextProtocol.Server;
 
 namespace DevOpsAgent.Cli.Mcp;
 
 /// <summary>Tools that change nothing. OpenWorld where they reach the servers over SSH; history and check stay on this machine.</summary>
-[McpServerToolType]
-public sealed class ReadOnlyTools(McpAgent agent)
+public static class ReadOnlyTools
 {
-    [McpServerTool(Name = "consult", Title = "Ask DevOps Agent a question", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
-    [Description("Answers a CONSULT question, e.g. 'staging status', 'required environment variables', 'last production deploy', "
-        + "'migration status staging', 'migrations needed for TASK-045', 'what is deployed where', 'preflight TASK-045', 'logs staging backend'. "
-        + "The 'DevOps Agent [CONSULT]:' header is optional. Never returns secret values.")]
-    public Task<string> Consult([Description("The question, with or without the 'DevOps Agent [CONSULT]:' header.")] string question, CancellationToken cancellationToken) =>
-        McpAgent.RunAsync(async () => (await new Consultant(agent.Context()).AnswerAsync(MessageParser.Parse(question, MessageMode.Consult), cancellationToken)).ToJson());
+    public static IReadOnlyList<AgentTool> Create(McpAgent agent) =>
+        [new ConsultTool(agent), new StatusTool(agent), new MigrationsTool(agent), new HistoryTool(agent), new CheckTool(agent)];
 
-    [McpServerTool(Name = "status", Title = "Environment status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
-    [Description("Live status of an environment: every service's state and health, and the release it serves.")]
-    public Task<string> Status([Description("The environment, e.g. staging.")] string environment, CancellationToken cancellationToken) =>
-        McpAgent.RunAsync(async () =>
-        {
-            var context = agent.Context();
-            return (await new Consultant(context).AnswerAsync(new StatusQuestion(Environments.Find(environment, context.EnvironmentNames)), cancellationToken)).ToJson();
-        });
+    public static ToolOutcome Answered(Answer answer)
+    {
+        var text = McpAdvice.Rewrite(answer.Text);
+        return ToolOutcome.Of(new { question = answer.Question, answer = text, data = answer.Data }, text);
+    }
 
-    [McpServerTool(Name = "migrations", Title = "Migration status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = true)]
-    [Description("The database's alembic revision on an environment and the migrations its code would apply; never starts a stopped database.")]
-    public Task<string> Migrations([Description("The environment, e.g. staging.")] string environment, CancellationToken cancellationToken) =>
-        McpAgent.RunAsync(async () =>
-        {
-            var context = agent.Context();
-            return (await new Consultant(context).AnswerAsync(new MigrationStatusQuestion(Environments.Find(environment, context.EnvironmentNames)), cancellationToken)).ToJson();
-        });
+    public static string Environment(McpAgent agent, string tool, ToolParameter parameter, string name) =>
+        ToolArguments.Parse(tool, parameter, name, n => Environments.Find(n, agent.Context().EnvironmentNames));
+}
 
-    [McpServerTool(Name = "history", Title = "Deploy history", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
-    [Description("Past deploys, rollbacks and refusals recorded on this machine, newest first.")]
-    public Task<string> History(
-        [Description("Only this environment (all when omitted).")] string? environment = null,
-        [Description("At most this many records (1-200).")] int limit = 20,
-        CancellationToken cancellationToken = default) =>
-        McpAgent.RunAsync(async () =>
-        {
-            var name = environment is null ? null : Environments.Find(environment, agent.Context().EnvironmentNames);
-            return await agent.Services().History().ListAsync(name, Math.Clamp(limit, 1, 200), cancellationToken);
-        }, agent.HistoryPath);
+public sealed class ConsultTool(McpAgent agent) : AgentTool(agent, "consult", "Ask DevOps Agent a question",
+    "Answers a CONSULT question, e.g. 'staging status', 'required environment variables', 'last production deploy', "
+    + "'migration status staging', 'migrations needed for TASK-045', 'what is deployed where', 'preflight TASK-045', 'logs staging backend'. "
+    + "The 'DevOps Agent [CONSULT]:' header is optional. Never returns secret values.",
+    ReadOnly(openWorld: true),
+    [new ToolParameter("question", ParameterType.String, "The question, with or without the 'DevOps Agent [CONSULT]:' header.")
+    {
+        Required = true, Send = "a question such as \"staging status\"", MaxLength = 1000,
+    }],
+    OutputSchemas.Answer())
+{
+    protected override async Task<ToolOutcome> RunAsync(ToolCall call, CancellationToken cancellationToken) =>
+        ReadOnlyTools.Answered(await new Consultant(Agent.Context()).AnswerAsync(MessageParser.Parse(call.Arguments.String("question"), MessageMode.Consult), cancellationToken));
+}
 
-    [McpServerTool(Name = "check", Title = "Pre-deployment check", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false)]
-    [Description("The seed's before-deployment checklist on the application's directory: .env.example, compose health checks and patterns, "
-        + "no secrets in code or compose, migrations with real downgrades. Findings never include secret values.")]
-    public Task<string> Check(
-        [Description("A folder of the project (default: the project directory, the server's --project-dir or the directory of devops-agent.yml); nothing outside it.")] string? directory = null,
-        CancellationToken cancellationToken = default) =>
-        McpAgent.RunAsync(async () =>
-        {
-            var root = ProjectScope.Resolve(directory, agent.ProjectDirectory);
-            await using var runner = new LocalCommandRunner();
-            var project = await ProjectLoader.LoadAsync(root, runner, cancellationToken);
-            var schemaFile = ComposeSchemaLocator.Find(root);
-            var validator = schemaFile is null ? null : ComposeSchemaValidator.FromText(await File.ReadAllTextAsync(schemaFile, cancellationToken));
-            var findings = ProjectCheck.Run(project, validator is null ? null : validator.Validate);
-            return new { passed = findings.All(f => f.Severity != Severity.Error), findings };
-        });
+public sealed class StatusTool(McpAgent agent) : AgentTool(agent, "status", "Environment status",
+    "Live status of an environment: every service's state and health, and the release it serves.",
+    ReadOnly(openWorld: true), [ToolParameter.Environment()], OutputSchemas.Answer())
+{
+    protected override async Task<ToolOutcome> RunAsync(ToolCall call, CancellationToken cancellationToken)
+    {
+        var environment = ReadOnlyTools.Environment(Agent, Name, Parameter("environment"), call.Arguments.String("environment"));
+        return ReadOnlyTools.Answered(await new Consultant(Agent.Context()).AnswerAsync(new StatusQuestion(environment), cancellationToken));
+    }
+}
+
+public sealed class MigrationsTool(McpAgent agent) : AgentTool(agent, "migrations", "Migration status",
+    "The database's alembic revision on an environment and the migrations its code would apply; never starts a stopped database.",
+    ReadOnly(openWorld: true), [ToolParameter.Environment()], OutputSchemas.Answer())
+{
+    protected override async Task<ToolOutcome> RunAsync(ToolCall call, CancellationToken cancellationToken)
+    {
+        var environment = ReadOnlyTools.Environment(Agent, Name, Parameter("environment"), call.Arguments.String("environment"));
+        return ReadOnlyTools.Answered(await new Consultant(Agent.Context()).AnswerAsync(new MigrationStatusQuestion(environment), cancellationToken));
+    }
+}
+
+public sealed class CheckTool(McpAgent agent) : AgentTool(agent, "check", "Pre-deployment check",
+    "The seed's before-deployment checklist on the application's directory: .env.example, compose health checks and patterns, "
+    + "no secrets in code or compose, migrations with real downgrades. Findings never include secret values.",
+    ReadOnly(openWorld: false),
+    [new ToolParameter("directory", ParameterType.String,
+        "A folder of the project (default: the project directory, the server's --project-dir or the directory of devops-agent.yml); nothing outside it.")
+    {
+        Send = "a folder inside the project directory, or nothing", MaxLength = 4096,
+    }],
+    OutputSchemas.Check())
+{
+    protected override async Task<ToolOutcome> RunAsync(ToolCall call, CancellationToken cancellationToken)
+    {
+        var root = ToolArguments.Parse(Name, Parameter("directory"), call.Arguments.OptionalString("directory") ?? "", d => ProjectScope.Resolve(d.Length == 0 ? null : d, Agent.ProjectDirectory));
+        await using var runner = new LocalCommandRunner();
+        var project = await ProjectLoader.LoadAsync(root, runner, cancellationToken);
+        var schemaFile = ComposeSchemaLocator.Find(root);
+        var validator = schemaFile is null ? null : ComposeSchemaValidator.FromText(await File.ReadAllTextAsync(schemaFile, cancellationToken));
+        var findings = ProjectCheck.Run(project, validator is null ? null : validator.Validate);
+        var errors = findings.Count(f => f.Severity == Severity.Error);
+        var text = errors == 0 ? $"check passed ({findings.Count} finding(s), no errors)" : $"check found {errors} error(s) in {findings.Count} finding(s)";
+        return ToolOutcome.Of(new { passed = errors == 0, findings }, text);
+    }
 }

@@ -16,7 +16,20 @@ public sealed partial class ProtocolExecutor(ProtocolContext context)
             throw new RefusedException("Only EXECUTE messages with a task are executed.");
         }
 
-        var instruction = InstructionParser.Parse(message, context.EnvironmentNames);
+        return await ExecuteAsync(message, InstructionParser.Parse(message, context.EnvironmentNames), cancellationToken);
+    }
+
+    /// <summary>
+    /// Carries out an instruction built from typed arguments (the MCP tools), through the same Layer 2 and report
+    /// as a parsed message: <paramref name="message"/> only says, in reports, what was asked.
+    /// </summary>
+    public async Task<ExecutionReport> ExecuteAsync(AgentMessage message, Instruction instruction, CancellationToken cancellationToken)
+    {
+        if (message.Mode != MessageMode.Execute || message.TaskId is not { } taskId)
+        {
+            throw new RefusedException("Only EXECUTE messages with a task are executed.");
+        }
+
         var startedAt = context.Time.GetUtcNow();
         ProjectTask task;
         try

@@ -55,13 +55,36 @@ public sealed class ReportPublisher(HttpClient http, Action<string> warn)
         return delivered;
     }
 
+    /// <summary>
+    /// Writes the report under a name of its own: two reports of the same task, action and environment started in
+    /// the same second (two MCP calls) used to overwrite each other, so the file is created only if new, else the
+    /// next free suffix (-2, -3, …) is taken; creating is atomic, so concurrent writers never share a name.
+    /// </summary>
     public static async Task<string> WriteAsync(ExecutionReport report, string folder, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
-        var name = $"{report.StartedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{report.Task ?? "no-task"}-{report.Action}-{report.Environment}.json";
-        var path = Path.Combine(folder, name);
-        await File.WriteAllTextAsync(path, report.ToJson() + "\n", cancellationToken);
-        return path;
+        var stem = $"{report.StartedAt.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}-{report.Task ?? "no-task"}-{report.Action}-{report.Environment}";
+        var bytes = Encoding.UTF8.GetBytes(report.ToJson() + "\n");
+        for (var n = 1; ; n++)
+        {
+            var path = Path.Combine(folder, n == 1 ? $"{stem}.json" : $"{stem}-{n.ToString(CultureInfo.InvariantCulture)}.json");
+            FileStream file;
+            try
+            {
+                file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            }
+            catch (IOException) when (File.Exists(path) && n < 10_000)
+            {
+                continue;
+            }
+
+            await using (file)
+            {
+                await file.WriteAsync(bytes, cancellationToken);
+            }
+
+            return path;
+        }
     }
 
     private async Task PostAsync(ExecutionReport report, Uri webhook, CancellationToken cancellationToken)

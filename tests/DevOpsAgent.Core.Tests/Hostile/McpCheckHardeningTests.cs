@@ -2,7 +2,6 @@ using System.Diagnostics;
 using DevOpsAgent.Cli;
 using DevOpsAgent.Cli.Mcp;
 using DevOpsAgent.Core.Quality;
-using ModelContextProtocol;
 
 namespace DevOpsAgent.Core.Tests.Hostile;
 
@@ -56,19 +55,21 @@ public sealed class McpCheckHardeningTests : IDisposable
     [Fact]
     public async Task Check_over_mcp_on_a_repository_with_core_fsmonitor_never_runs_it()
     {
-        var result = await Tools().Check(cancellationToken: CancellationToken.None);
+        var result = await Tools().CallAsync(new { }, CancellationToken.None);
 
-        Assert.Contains("\"passed\"", result, StringComparison.Ordinal);
+        Assert.False(result.IsError, result.Text);
+        Assert.NotNull(result.Structured!["passed"]);
         Assert.False(File.Exists(Marker), "core.fsmonitor ran during check");
     }
 
     [Fact]
     public async Task Check_over_mcp_refuses_a_directory_outside_the_project_as_a_tool_error()
     {
-        var error = await Assert.ThrowsAsync<McpException>(() => Tools().Check(Outside, CancellationToken.None));
+        var error = await Tools().CallAsync(new { directory = Outside }, CancellationToken.None);
 
-        Assert.Contains("is outside the project directory", error.Message, StringComparison.Ordinal);
-        Assert.Contains("exit code 4", error.Message, StringComparison.Ordinal);
+        Assert.True(error.IsError);
+        Assert.Contains("is outside the project directory", error.Text, StringComparison.Ordinal);
+        Assert.Contains("exit code 4", error.Text, StringComparison.Ordinal);
         Assert.False(File.Exists(Marker));
     }
 
@@ -77,8 +78,8 @@ public sealed class McpCheckHardeningTests : IDisposable
     {
         Directory.CreateSymbolicLink(Path.Combine(Project, "escape"), Outside);
 
-        await Assert.ThrowsAsync<McpException>(() => Tools().Check("escape", CancellationToken.None));
-        await Assert.ThrowsAsync<McpException>(() => Tools().Check("../outside", CancellationToken.None));
+        Assert.True((await Tools().CallAsync(new { directory = "escape" }, CancellationToken.None)).IsError);
+        Assert.True((await Tools().CallAsync(new { directory = "../outside" }, CancellationToken.None)).IsError);
         Assert.False(File.Exists(Marker));
     }
 
@@ -93,11 +94,11 @@ public sealed class McpCheckHardeningTests : IDisposable
         }
     }
 
-    private ReadOnlyTools Tools()
+    private CheckTool Tools()
     {
         var console = new CliConsole(TextWriter.Null, TextWriter.Null);
         var parse = CliApp.BuildRootCommand(console).Parse(["mcp", "--config", Path.Combine(Project, "devops-agent.yml"), "--history", Path.Combine(_root, "history.db")]);
-        return new ReadOnlyTools(new McpAgent(parse));
+        return new CheckTool(new McpAgent(parse));
     }
 
     private static void Git(string directory, params string[] arguments)

@@ -74,12 +74,11 @@ public sealed class McpServerTests : IDisposable
             Assert.Equal((true, false, true), (annotations.ReadOnlyHint, annotations.DestructiveHint, annotations.IdempotentHint));
             Assert.Equal(t.Name is "consult" or "status" or "migrations", annotations.OpenWorldHint);
         });
-        var refused = await Record.ExceptionAsync(async () =>
-        {
-            var result = await client.CallToolAsync("execute", new Dictionary<string, object?> { ["message"] = "DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging" });
-            Assert.True(result.IsError, Text(result));
-        });
-        Assert.True(refused is null or McpException, refused?.ToString());
+        var refused = await client.CallToolAsync("execute", new Dictionary<string, object?> { ["message"] = "DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging" });
+        Assert.True(refused.IsError);
+        Assert.StartsWith("execute is not served: this server was started without --allow-destructive", Text(refused), StringComparison.Ordinal);
+        var unknown = await client.CallToolAsync("deploi", new Dictionary<string, object?>());
+        Assert.Equal("no tool 'deploi': this server serves consult, status, migrations, history, check. (exit code 2, Usage)", Text(unknown));
     }
 
     [Fact]
@@ -87,17 +86,19 @@ public sealed class McpServerTests : IDisposable
     {
         await using var client = await StartAsync();
 
-        var required = Text(await client.CallToolAsync("consult", new Dictionary<string, object?> { ["question"] = "DevOps Agent [CONSULT]: required environment variables" }));
+        var requiredResult = await client.CallToolAsync("consult", new Dictionary<string, object?> { ["question"] = "DevOps Agent [CONSULT]: required environment variables" });
+        var required = requiredResult.StructuredContent!.Value.GetRawText();
         var last = Text(await client.CallToolAsync("consult", new Dictionary<string, object?> { ["question"] = "last staging deploy" }));
         var check = Text(await client.CallToolAsync("check", new Dictionary<string, object?>()));
         var history = Text(await client.CallToolAsync("history", new Dictionary<string, object?>()));
 
-        using var answer = JsonDocument.Parse(required);
-        Assert.Equal("required_variables", answer.RootElement.GetProperty("question").GetString());
-        Assert.True(answer.RootElement.GetProperty("answer").GetString()!.StartsWith("DATABASE_URL, SECRET_KEY\n", StringComparison.Ordinal), required);
+        var answer = requiredResult.StructuredContent!.Value;
+        Assert.Equal("required_variables", answer.GetProperty("question").GetString());
+        Assert.True(answer.GetProperty("answer").GetString()!.StartsWith("DATABASE_URL, SECRET_KEY\n", StringComparison.Ordinal), required);
+        Assert.Equal(answer.GetProperty("answer").GetString(), Text(requiredResult));
         Assert.Contains("staging: all required variables are set", required, StringComparison.Ordinal);
         Assert.Contains("staging was never deployed by DevOps Agent.", last, StringComparison.Ordinal);
-        Assert.All([required, last, check, history], text => Assert.DoesNotContain(Canary, text, StringComparison.Ordinal));
+        Assert.All([required, Text(requiredResult), last, check, history], text => Assert.DoesNotContain(Canary, text, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -120,16 +121,22 @@ public sealed class McpServerTests : IDisposable
         await using var client = await StartAsync("--allow-destructive");
 
         var tools = await client.ListToolsAsync();
-        var refused = Text(await client.CallToolAsync("deploy", new Dictionary<string, object?> { ["task"] = "TASK-047", ["environment"] = "staging" }));
+        var result = await client.CallToolAsync("deploy", new Dictionary<string, object?> { ["task"] = "TASK-047", ["environment"] = "staging" });
 
-        Assert.Equal([.. ReadOnlyTools, "deploy", "execute", "rollback"], tools.Select(t => t.Name).Order(StringComparer.Ordinal).OrderBy(n => n is "deploy" or "execute" or "rollback"));
-        Assert.All(tools.Where(t => t.Name is "deploy" or "execute" or "rollback"), t =>
+        string[] destructive = ["cancel_deployment", "deploy", "execute", "rollback"];
+        Assert.Equal([.. ReadOnlyTools, .. destructive, "deployment_status"], tools.Select(t => t.Name).Order(StringComparer.Ordinal)
+            .OrderBy(n => n == "deployment_status" ? 2 : destructive.Contains(n) ? 1 : 0));
+        Assert.All(tools.Where(t => destructive.Contains(t.Name)), t =>
             Assert.Equal((false, true, false, true), (t.ProtocolTool.Annotations!.ReadOnlyHint, t.ProtocolTool.Annotations.DestructiveHint,
                 t.ProtocolTool.Annotations.IdempotentHint, t.ProtocolTool.Annotations.OpenWorldHint)));
-        using var report = JsonDocument.Parse(refused);
-        Assert.Equal("refused", report.RootElement.GetProperty("outcome").GetString());
-        Assert.Equal("TASK-047 is assigned to Frontend Agent, not to DevOps Agent; nothing was done.", report.RootElement.GetProperty("reason").GetString());
-        ReportSchema.AssertValid(refused);
+        Assert.True(result.IsError, "a refusal is not a success");
+        var deployment = result.StructuredContent!.Value;
+        Assert.Equal(("finished", "refused"), (deployment.GetProperty("state").GetString(), deployment.GetProperty("outcome").GetString()));
+        var report = deployment.GetProperty("report");
+        Assert.Equal("refused", report.GetProperty("outcome").GetString());
+        Assert.Equal("TASK-047 is assigned to Frontend Agent, not to DevOps Agent; nothing was done.", report.GetProperty("reason").GetString());
+        Assert.StartsWith("deploy staging for TASK-047: refused: TASK-047 is assigned to Frontend Agent", Text(result), StringComparison.Ordinal);
+        ReportSchema.AssertValid(report.GetRawText());
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
