@@ -88,7 +88,8 @@ public sealed class FaultToleranceTests : IAsyncLifetime
         var (exitCode, output, error) = await interrupted.WaitAsync();
 
         Assert.True(exitCode is ExitCodes.Cancelled or ExitCodes.RolledBack, $"exit {exitCode}:\n{output}\n{error}");
-        Assert.Equal(("1.0.0", "0001"), (await _stack.ServedVersionAsync(), await _stack.RevisionAsync()));
+        var served = (await _stack.ServedVersionAsync(), await _stack.RevisionAsync());
+        Assert.True(served == ("1.0.0", "0001"), $"serves {served} after exit {exitCode}:\n{output}\n{error}");
         Assert.Equal("v1.0.0", await _stack.RecordedVersionAsync());
         Assert.True(await _stack.ItemsAnswerAsync(), "1.0.0 serves but GET /api/items fails");
         Assert.Equal("free", await _stack.LockStateAsync());

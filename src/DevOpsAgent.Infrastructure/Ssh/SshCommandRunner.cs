@@ -46,7 +46,12 @@ public sealed class SshCommandRunner : ICommandRunner
                 ? throw Lost(command, "the connection closed", null)
                 : new CommandResult(command, sshCommand.ExitStatus ?? -1, output, errors, stopwatch.Elapsed);
         }
-        catch (Exception error) when (IsConnectionLoss(error) && !cancellationToken.IsCancellationRequested)
+        catch (Exception error) when (error is not OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            // Whatever SSH.NET throws while it abandons a cancelled command, the caller sees a cancel, and undoes.
+            throw new OperationCanceledException($"cancelled while running `{Shorten(command.Text)}`", error, cancellationToken);
+        }
+        catch (Exception error) when (IsConnectionLoss(error))
         {
             throw Lost(command, error.Message, error);
         }
