@@ -29,7 +29,7 @@ public sealed class MessageParserTests
         var error = Assert.Throws<RefusedException>(() => MessageParser.Parse(text));
 
         Assert.Equal(ExitCodes.Refused, error.ExitCode);
-        Assert.Equal($"This message is addressed to {agent}, not to DevOps Agent; nothing was done.", error.Message);
+        Assert.StartsWith($"This message is addressed to {agent}, not to DevOps Agent; nothing was done. Did you mean \"DevOps Agent [", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
