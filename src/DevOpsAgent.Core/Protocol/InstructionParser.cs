@@ -132,7 +132,7 @@ public static partial class InstructionParser
 
     [GeneratedRegex(@"^rollback\s+(?:"
         + @"(?:(?:the\s+)?(?:last\s+|latest\s+)?(?:deploy|deployment|release)\s+(?:on|of|in|to)\s+|(?:on|in)\s+)?" + Env
-        + @"(?:\s+to\s+(?:the\s+)?(?:(?:previous|last\s+good|last)(?:\s+(?:release|version|tag|deploy|deployment))?|(?:release|version|tag)\s+(?<to>\S+)|(?<to>\S+)))?"
+        + @"(?:\s+(?:deploy|deployment|release))?(?:\s+to\s+(?:the\s+)?(?:(?:previous|last\s+good|last)(?:\s+(?:release|version|tag|deploy|deployment))?|(?:release|version|tag)\s+(?<to>\S+)|(?<to>\S+)))?"
         + @"|to\s+(?:the\s+)?(?:(?:previous|last\s+good|last)(?:\s+(?:release|version|tag|deploy|deployment))?|(?:release|version|tag)\s+(?<to>\S+)|(?<to>\S+))\s+(?:on|in|of)\s+" + Env
         + @"|(?:the\s+)?(?:previous|last\s+good|last)\s+(?:release|version|tag|deploy|deployment)\s+(?:on|in|of)\s+" + Env
         + ")$", Options)]
@@ -147,7 +147,7 @@ public static partial class InstructionParser
     [GeneratedRegex(@"^restart\s+" + Env + @"(?:\s+(?:service\s+)?(?<service>\S+))?$", Options)]
     private static partial Regex Restart();
 
-    [GeneratedRegex(@"^(?<verb>run|check)\s+migrations\s+(?:(?:on|in|for|of|against)\s+)?" + Env + @"(?:\s+(?:database|db))?$", Options)]
+    [GeneratedRegex(@"^(?<verb>run|check)\s+migrations\s+(?:(?:on|in|for|of|to|against)\s+)?" + Env + @"(?:\s+(?:database|db))?$", Options)]
     private static partial Regex Migrations();
 
     [GeneratedRegex(@"^(?:status\s+(?:(?:of|on|for)\s+)?" + Env + @"|" + Env + @"\s+status|is\s+" + Env + @"\s+(?:healthy|up|ok))$", Options)]

@@ -15,6 +15,7 @@ internal static partial class Phrasing
         ["please"], ["kindly"], ["pls"], ["ok"], ["okay"], ["hi"], ["hey"], ["now"], ["so"],
         ["could", "you"], ["can", "you"], ["would", "you"], ["will", "you"],
         ["i", "need", "you", "to"], ["i", "want", "you", "to"], ["i'd", "like", "you", "to"], ["go", "ahead", "and"],
+        ["thanks"], ["thank", "you"],
     ];
 
     private static readonly string[][] TrailingFiller =
@@ -78,15 +79,18 @@ internal static partial class Phrasing
         return string.Join(' ', words);
     }
 
-    /// <summary>The words, with a comma dropped where it only sets off filler ("staging, please").</summary>
+    /// <summary>
+    /// The words, with a comma or a sentence's '.' or '!' dropped where it only sets off filler ("staging, please",
+    /// "Thank you. Deploy …", "… to staging. Thanks!"); anywhere else it stays, for the grammar to refuse.
+    /// </summary>
     private static List<string> Words(string body)
     {
         var words = body.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         for (var i = 0; i < words.Count; i++)
         {
-            var bare = words[i].TrimEnd(',');
-            var next = i + 1 < words.Count ? words[i + 1].TrimEnd(',').ToLowerInvariant() : null;
-            if (bare.Length < words[i].Length && (IsFiller(bare.ToLowerInvariant()) || next is not null && IsFiller(next)))
+            var bare = words[i].TrimEnd(',', '.', '!');
+            var next = i + 1 < words.Count ? words[i + 1].TrimEnd(',', '.', '!').ToLowerInvariant() : null;
+            if (bare.Length > 0 && bare.Length < words[i].Length && (FillerWords.Contains(bare.ToLowerInvariant()) || next is not null && FillerWords.Contains(next)))
             {
                 words[i] = bare;
             }
@@ -95,8 +99,7 @@ internal static partial class Phrasing
         return words;
     }
 
-    private static bool IsFiller(string word) =>
-        LeadingFiller.Concat(TrailingFiller).Any(f => f[0] == word) || word is "thank";
+    private static readonly HashSet<string> FillerWords = ["please", "pls", "kindly", "thanks", "thx", "thank", "you", "ok", "okay", "hi", "hey", "now"];
 
     private static List<string> StripFiller(List<string> words, string[][] leading, string[][] trailing)
     {
@@ -162,10 +165,10 @@ internal static partial class Phrasing
     [GeneratedRegex(@"^(?:(?:apply|run|execute)\s+(?:(?:the|all|any)\s+)?(?:(?:pending|outstanding|new|database|db)\s+)*migrations?|migrate(?:\s+the\s+(?:database|db)|\s+(?:database|db))?)(?=\s|$)", Options)]
     private static partial Regex RunMigrations();
 
-    [GeneratedRegex(@"^(?:(?:check|get|report|show)\s+(?:the\s+)?(?:status|health)|health\s*-?check|check)(?=\s|$)", Options)]
+    [GeneratedRegex(@"^(?:(?:check|get|report|show|what\s+is|what's|whats)\s+(?:the\s+)?(?:current\s+)?(?:status|health)|health\s*-?check|check)(?=\s|$)", Options)]
     private static partial Regex StatusOf();
 
-    [GeneratedRegex(@"^(?:re-?deploy|ship|push|release|roll\s*-?\s*out)(?=\s|$)", Options)]
+    [GeneratedRegex(@"^(?:re-?deploy|ship|push|release|promote|roll\s*-?\s*out)(?=\s|$)", Options)]
     private static partial Regex DeploySynonym();
 
     [GeneratedRegex(@"^(?:roll\s*-?\s*back|revert|go\s+back|undo)(?=\s|$)", Options)]

@@ -67,7 +67,7 @@ public static partial class QuestionParser
 
     [GeneratedRegex(@"^(?:" + Env + @"\s+(?:status|health)"
         + @"|(?:(?:what\s+is|what's|whats)\s+)?(?:the\s+)?(?:current\s+)?(?:status|health|state)(?:" + On + @"|\s+)" + Env
-        + @"|is\s+" + Env + @"\s+(?:healthy|up|ok|okay|fine|running|working|alive)"
+        + @"|is\s+" + Env + @"\s+(?:healthy|up|ok|okay|fine|running|working|alive|live)"
         + @"|(?:how\s+is|how's|hows)\s+" + Env + @"(?:\s+doing)?"
         + @"|(?:is\s+everything|are\s+(?:all\s+)?(?:the\s+)?services)\s+(?:ok|okay|fine|healthy|up|running)" + On + Env
         + @"|(?:which|what)\s+(?:version|release)\s+(?:runs|is\s+running|is\s+deployed|is\s+live|is\s+served)" + On + Env
@@ -76,12 +76,12 @@ public static partial class QuestionParser
     private static partial Regex Status();
 
     [GeneratedRegex(@"^(?:(?:which|what)\s+(?:are\s+)?)?(?:the\s+)?(?:required\s+|needed\s+)?(?:environment|env)\s+(?:variables|vars)(?:\s+(?:are\s+)?(?:required|needed|missing))?(?:" + On + Env + ")?$"
-        + @"|^(?:which|what)\s+(?:environment\s+|env\s+)?(?:variables|vars)\s+(?:does|do)\s+(?:it|the\s+(?:app|project|application|stack)|" + Env + @")\s+(?:need|require)$"
+        + @"|^(?:which|what)\s+(?:environment\s+|env\s+)?(?:variables|vars)\s+(?:does|do)\s+(?:it|we|you|the\s+(?:app|project|application|stack)|" + Env + @")\s+(?:need|require)$"
         + @"|^is\s+" + Env + @"\s+missing\s+(?:any\s+)?(?:environment\s+|env\s+)?(?:variables|vars)$", Options)]
     private static partial Regex Required();
 
     [GeneratedRegex(@"^(?:(?:when\s+was|what\s+was|what's|whats)\s+)?(?:the\s+)?(?:last|latest|most\s+recent)\s+(?:deploy|deployment|release)\s+(?:to|on|of|in)\s+" + Env + "$"
-        + @"|^(?:the\s+)?(?:last|latest|most\s+recent)\s+" + Env + @"\s+(?:deploy|deployment|release)$"
+        + @"|^(?:(?:when\s+was|what\s+was|what's|whats)\s+)?(?:the\s+)?(?:last|latest|most\s+recent)\s+" + Env + @"\s+(?:deploy|deployment|release)$"
         + @"|^when\s+was\s+" + Env + @"\s+last\s+(?:deployed|updated|released)$"
         + @"|^when\s+did\s+(?:we|you)\s+last\s+deploy\s+(?:to|on)\s+" + Env + "$", Options)]
     private static partial Regex LastDeploy();
@@ -94,7 +94,7 @@ public static partial class QuestionParser
     private static partial Regex MigrationStatus();
 
     [GeneratedRegex(@"^(?:(?:are|is)\s+(?:there\s+)?(?:any\s+)?|any\s+)?(?:(?:new|database|db)\s+)?migrations?\s+(?:(?:needed|required|pending|expected)\s+)?(?:for|in|with)\s+" + Task + "$"
-        + @"|^(?:does|do|will)\s+" + Task + @"\s+(?:need|require|bring|have|include)\s+(?:any\s+)?(?:(?:new|database|db)\s+)?migrations?$"
+        + @"|^(?:does|do|will)\s+" + Task + @"\s+(?:need|require|bring|have|include)\s+(?:any\s+|a\s+)?(?:(?:new|database|db)\s+)?migrations?$"
         + @"|^(?:do|does)\s+(?:we|you|it)\s+need\s+(?:any\s+)?migrations?\s+for\s+" + Task + "$", Options)]
     private static partial Regex MigrationsNeeded();
 
@@ -112,7 +112,7 @@ public static partial class QuestionParser
         + @"|" + Env + @"\s+logs"
         + @"|(?:the\s+)?(?<service>[^\s?]+)\s+logs" + On + Env
         + @"|(?:the\s+)?(?:recent\s+)?logs\s+(?:of|for|from)\s+(?:the\s+)?(?<service>[^\s?]+)(?:\s+service)?\s+(?:on|in|from)\s+" + Env
-        + @"|(?:any\s+)?(?:recent\s+)?errors\s+(?:in\s+the\s+logs\s+)?(?:on|in)\s+" + Env
+        + @"|(?:the\s+|any\s+)?(?:recent\s+)?errors\s+(?:in\s+the\s+logs\s+)?(?:on|in)\s+" + Env
         + ")$", Options)]
     private static partial Regex Logs();
 }
