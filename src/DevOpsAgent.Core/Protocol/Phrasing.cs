@@ -35,7 +35,7 @@ internal static partial class Phrasing
     /// <summary>Words that, after "and", "then" or a comma, start a second action.</summary>
     private static readonly HashSet<string> Verbs =
     [
-        "deploy", "redeploy", "re-deploy", "ship", "push", "release", "rollback", "roll", "revert", "restart", "bounce", "reboot",
+        "deploy", "redeploy", "re-deploy", "ship", "push", "release", "promote", "rollback", "undo", "roll", "revert", "restart", "bounce", "reboot",
         "migrate", "run", "apply", "check", "status",
     ];
 

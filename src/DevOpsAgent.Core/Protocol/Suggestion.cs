@@ -20,12 +20,11 @@ internal static class Suggestion
 
     private static readonly (Intent Intent, string[] Words)[] ExecuteWords =
     [
-        (Intent.Deploy, ["deploy", "redeploy", "re-deploy", "ship", "push", "release", "rollout", "install", "update", "upgrade", "feature"]),
+        (Intent.Deploy, ["deploy", "redeploy", "re-deploy", "ship", "push", "release", "promote", "rollout", "install", "update", "upgrade", "feature"]),
         (Intent.Rollback, ["rollback", "revert", "back", "undo", "downgrade", "previous"]),
         (Intent.Restart, ["restart", "bounce", "reboot", "recycle", "start", "stop"]),
         (Intent.RunMigrations, ["migrate", "migration", "migrations", "alembic", "upgrade"]),
-        (Intent.CheckMigrations, ["pending", "check", "verify"]),
-        (Intent.Status, ["status", "health", "healthy", "state"]),
+        (Intent.Status, ["status", "health", "healthy", "state", "check"]),
     ];
 
     private static readonly (Intent Intent, string[] Words)[] ConsultWords =
@@ -38,6 +37,10 @@ internal static class Suggestion
         (Intent.Preflight, ["preflight", "pre-flight", "ready", "checklist"]),
         (Intent.Logs, ["logs", "log", "errors", "error", "output"]),
     ];
+
+    private static readonly HashSet<string> RunWords = ["apply", "run", "execute", "migrate"];
+
+    private static readonly HashSet<string> CheckWords = ["check", "show", "list", "verify", "pending", "any"];
 
     /// <summary>The same refusal, its message ending with <c>Did you mean "…"?</c>.</summary>
     public static DevOpsAgentException Append(DevOpsAgentException refusal, MessageMode mode, string? task, string body, IReadOnlyCollection<string>? environments)
@@ -63,9 +66,10 @@ internal static class Suggestion
         var header = mode == MessageMode.Execute ? $"DevOps Agent [EXECUTE {executeTask}]: " : "DevOps Agent [CONSULT]: ";
 
         var ranked = Rank(words, mode == MessageMode.Execute ? ExecuteWords : ConsultWords);
-        if (ranked.Contains(Intent.RunMigrations) && ranked.Contains(Intent.CheckMigrations))
+        // Migrations that are only looked at ("show pending migrations") are checked, not run.
+        if (ranked.IndexOf(Intent.RunMigrations) is var run and >= 0 && !words.Any(RunWords.Contains) && words.Any(CheckWords.Contains))
         {
-            ranked.Remove(ranked.IndexOf(Intent.RunMigrations) < ranked.IndexOf(Intent.CheckMigrations) && !words.Contains("pending") ? Intent.CheckMigrations : Intent.RunMigrations);
+            ranked[run] = Intent.CheckMigrations;
         }
 
         if (ranked.Contains(Intent.MigrationStatus) && taskInBody is not null)
