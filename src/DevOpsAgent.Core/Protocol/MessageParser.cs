@@ -83,9 +83,13 @@ public static partial class MessageParser
             return (expected ?? MessageMode.Consult, null, visible);
         }
 
-        var execute = match.Groups["mode"].Value.Equals("execute", StringComparison.OrdinalIgnoreCase) || expected == MessageMode.Execute;
-        var task = match.Groups["task"].Value.Trim();
-        return (execute ? MessageMode.Execute : MessageMode.Consult, TaskId.IsTaskId(task) ? task : null, match.Groups["body"].Value);
+        var word = match.Groups["mode"].Value;
+        var task = match.Groups["task"].Value.Trim() is var t && TaskId.IsTaskId(t) ? t : null;
+        var known = word.ToUpperInvariant() is "EXECUTE" or "CONSULT" or "QUERY";
+        // "[DEPLOY TASK-045]: feature to staging": an unknown mode with a task is an EXECUTE whose verb is the mode.
+        var execute = word.Equals("execute", StringComparison.OrdinalIgnoreCase) || expected == MessageMode.Execute || !known && task is not null;
+        var body = known ? match.Groups["body"].Value : $"{word} {match.Groups["body"].Value}";
+        return (execute ? MessageMode.Execute : MessageMode.Consult, task, body);
     }
 
     /// <summary>Trims, turns tabs and runs of spaces into one space, and refuses line breaks, control and non-ASCII characters.</summary>
