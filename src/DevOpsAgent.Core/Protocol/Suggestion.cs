@@ -38,6 +38,8 @@ internal static class Suggestion
         (Intent.Logs, ["logs", "log", "errors", "error", "output"]),
     ];
 
+    private static readonly HashSet<string> Negations = ["not", "don't", "dont", "never", "no", "without", "cancel", "stop", "avoid"];
+
     private static readonly HashSet<string> RunWords = ["apply", "run", "execute", "migrate"];
 
     private static readonly HashSet<string> CheckWords = ["check", "show", "list", "verify", "pending", "any"];
@@ -66,6 +68,12 @@ internal static class Suggestion
         var header = mode == MessageMode.Execute ? $"DevOps Agent [EXECUTE {executeTask}]: " : "DevOps Agent [CONSULT]: ";
 
         var ranked = Rank(words, mode == MessageMode.Execute ? ExecuteWords : ConsultWords);
+        // "do not deploy to production" must not be answered with "Deploy feature to production": only a read-only status.
+        if (mode == MessageMode.Execute && words.Any(Negations.Contains))
+        {
+            ranked.Clear();
+        }
+
         // Migrations that are only looked at ("show pending migrations") are checked, not run.
         if (ranked.IndexOf(Intent.RunMigrations) is var run and >= 0 && !words.Any(RunWords.Contains) && words.Any(CheckWords.Contains))
         {

@@ -167,6 +167,8 @@ public sealed class NaturalPhrasingTests
         { "Database Agent [CONSULT]: migrations needed for TASK-045?", "This message is addressed to Database Agent, not to DevOps Agent" },
         { "DevOps Agent [EXECUTE TASK-045]: delete the database on production", "Not understood: 'delete the database on production'." },
         { "DevOps Agent [EXECUTE TASK-045]: please deploy", "Not understood: 'please deploy'." },
+        { "DevOps Agent [EXECUTE TASK-045]: do not deploy to production", "Not understood: 'do not deploy to production'." },
+        { "DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging; thanks", "No environment 'staging;'" },
         { "DevOps Agent [EXECUTE TASK-045]: deplyo feature to staging", "Not understood: 'deplyo feature to staging'." },
         { "DevOps Agent [EXECUTE TASK-045]: deploy TASK-046 to staging", "asks to deploy TASK-046: one task per EXECUTE" },
         { "DevOps Agent [EXECUTE]: deploy feature to staging", "An EXECUTE message names its task" },
@@ -196,6 +198,8 @@ public sealed class NaturalPhrasingTests
     [InlineData("DevOps Agent [EXECUTE TASK-045]: apply pending migrations on qa", "DevOps Agent [EXECUTE TASK-045]: Run migrations on staging")]
     [InlineData("DevOps Agent [EXECUTE TASK-045]: restart the databse on prod;", "DevOps Agent [EXECUTE TASK-045]: Restart production")]
     [InlineData("DevOps Agent [EXECUTE TASK-045]: promote staging to production", "DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging")]
+    [InlineData("DevOps Agent [EXECUTE TASK-046]: please don't deploy to production", "DevOps Agent [EXECUTE TASK-046]: Status production")]
+    [InlineData("DevOps Agent [EXECUTE TASK-046]: never roll back prod", "DevOps Agent [EXECUTE TASK-046]: Status production")]
     [InlineData("DevOps Agent [CONSULT]: when did the last deployment to prod happen", "DevOps Agent [CONSULT]: last production deploy")]
     [InlineData("DevOps Agent [CONSULT]: show the logz of prod", "DevOps Agent [CONSULT]: logs production")]
     [InlineData("Database Agent [CONSULT]: migrations needed for TASK-045?", "DevOps Agent [CONSULT]: migrations needed for TASK-045")]
