@@ -119,8 +119,8 @@ public static partial class InstructionParser
         }
     }
 
-    /// <summary>An environment as people write it: "staging", "the staging environment", "prod server", "staging's".</summary>
-    private const string Env = @"(?:the\s+)?(?<env>[^\s?']+)(?:'s)?(?:\s+(?:environment|env|server|servers|box|stack|instance|host|machine))?";
+    /// <summary>An environment as people write it: "staging", "the staging environment", "prod server", "staging's" (never "each environment").</summary>
+    private const string Env = @"(?:the\s+)?(?<env>(?!(?:each|every|all|any)\s)[^\s?']+)(?:'s)?(?:\s+(?:environment|env|server|servers|box|stack|instance|host|machine))?";
 
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 

@@ -41,23 +41,42 @@ public static partial class QuestionParser
         var body = Phrasing.Question(message.Body, environments);
         string Env(Match m) => Environments.Resolve(m.Groups["env"].Value, environments);
 
-        return body switch
+        // Exactly one reading or none: a body two forms accept is refused, not answered by whichever comes first.
+        var readings = Forms.Select(f => (f.Kind, Match: f.Pattern.Match(body))).Where(r => r.Match.Success).ToList();
+        if (readings.Count > 1)
         {
-            _ when DeployedWhere().IsMatch(body) => new DeployedWhereQuestion(),
-            _ when Status().Match(body) is { Success: true } m => new StatusQuestion(Env(m)),
-            _ when Required().Match(body) is { Success: true } m => new RequiredVariablesQuestion(m.Groups["env"].Success ? Env(m) : null),
-            _ when LastDeploy().Match(body) is { Success: true } m => new LastDeployQuestion(Env(m)),
-            _ when MigrationsNeeded().Match(body) is { Success: true } m => new MigrationsNeededQuestion(TaskId.Parse(m.Groups["task"].Value)),
-            _ when MigrationStatus().Match(body) is { Success: true } m => new MigrationStatusQuestion(Env(m)),
-            _ when Preflight().Match(body) is { Success: true } m => new PreflightQuestion(TaskId.Parse(m.Groups["task"].Value)),
-            _ when Logs().Match(body) is { Success: true } m =>
-                new LogsQuestion(Env(m), m.Groups["service"].Success ? ServiceName.Validate(m.Groups["service"].Value) : null),
-            _ => throw new RefusedException($"Not a question DevOps Agent answers: '{MessageParser.Printable(message.Body)}'. Ask: {string.Join("; ", Supported)}."),
-        };
+            throw new RefusedException($"'{MessageParser.Printable(message.Body)}' can be read as more than one question ({string.Join(", ", readings.Select(r => r.Kind))}): ask one.");
+        }
+
+        return readings is [var (kind, m)]
+            ? kind switch
+            {
+                "deployed_where" => new DeployedWhereQuestion(),
+                "status" => new StatusQuestion(Env(m)),
+                "required_variables" => new RequiredVariablesQuestion(m.Groups["env"].Success ? Env(m) : null),
+                "last_deploy" => new LastDeployQuestion(Env(m)),
+                "migrations_needed" => new MigrationsNeededQuestion(TaskId.Parse(m.Groups["task"].Value)),
+                "migration_status" => new MigrationStatusQuestion(Env(m)),
+                "preflight" => new PreflightQuestion(TaskId.Parse(m.Groups["task"].Value)),
+                _ => new LogsQuestion(Env(m), m.Groups["service"].Success ? ServiceName.Validate(m.Groups["service"].Value) : null),
+            }
+            : throw new RefusedException($"Not a question DevOps Agent answers: '{MessageParser.Printable(message.Body)}'. Ask: {string.Join("; ", Supported)}.");
     }
 
-    /// <summary>An environment as people write it: "staging", "the staging environment", "prod server", "staging's".</summary>
-    private const string Env = @"(?:the\s+)?(?<env>[^\s?']+)(?:'s)?(?:\s+(?:environment|env|server|servers|box|stack|instance|host|machine))?";
+    private static readonly (string Kind, Regex Pattern)[] Forms =
+    [
+        ("deployed_where", DeployedWhere()),
+        ("status", Status()),
+        ("required_variables", Required()),
+        ("last_deploy", LastDeploy()),
+        ("migrations_needed", MigrationsNeeded()),
+        ("migration_status", MigrationStatus()),
+        ("preflight", Preflight()),
+        ("logs", Logs()),
+    ];
+
+    /// <summary>An environment as people write it: "staging", "the staging environment", "prod server", "staging's" (never "each environment").</summary>
+    private const string Env = @"(?:the\s+)?(?<env>(?!(?:each|every|all|any)\s)[^\s?']+)(?:'s)?(?:\s+(?:environment|env|server|servers|box|stack|instance|host|machine))?";
 
     private const string On = @"\s+(?:on|in|of|for|at|from)\s+";
 
