@@ -102,7 +102,7 @@ internal static class Suggestion
     private static string? Body(Intent intent, string environment, bool named, string? version, string? task) => intent switch
     {
         Intent.Deploy => $"Deploy {version ?? "feature"} to {environment}",
-        Intent.Rollback => $"Roll back {environment}",
+        Intent.Rollback => version is null ? $"Roll back {environment}" : $"Roll back {environment} to {version}",
         Intent.Restart => $"Restart {environment}",
         Intent.RunMigrations => $"Run migrations on {environment}",
         Intent.CheckMigrations => $"Check migrations on {environment}",

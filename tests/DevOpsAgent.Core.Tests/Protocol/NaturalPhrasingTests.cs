@@ -193,6 +193,7 @@ public sealed class NaturalPhrasingTests
     [InlineData("DevOps Agent [EXECUTE TASK-045]: deploy staging; rm -rf /", "DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging")]
     [InlineData("DevOps Agent [EXECUTE TASK-045]: deploy v1.0.0 to qa", "DevOps Agent [EXECUTE TASK-045]: Deploy v1.0.0 to staging")]
     [InlineData("DevOps Agent [EXECUTE TASK-047]: revert prod to v1|sh", "DevOps Agent [EXECUTE TASK-047]: Roll back production")]
+    [InlineData("DevOps Agent [EXECUTE TASK-047]: roll back qa to v1.0.0", "DevOps Agent [EXECUTE TASK-047]: Roll back staging to v1.0.0")]
     [InlineData("DevOps Agent [EXECUTE TASK-045]: apply migrations on staging and production", "DevOps Agent [EXECUTE TASK-045]: Run migrations on staging")]
     [InlineData("DevOps Agent [EXECUTE TASK-045]: show pending migrations on qa", "DevOps Agent [EXECUTE TASK-045]: Check migrations on staging")]
     [InlineData("DevOps Agent [EXECUTE TASK-045]: apply pending migrations on qa", "DevOps Agent [EXECUTE TASK-045]: Run migrations on staging")]
