@@ -159,7 +159,7 @@ public static partial class MessageParser
     private static string Unquote(string line)
     {
         var inner = line.TrimEnd('.', '!', '?');
-        return inner.Length >= 2 && IsQuote(inner[0]) && IsQuote(inner[^1]) ? inner[1..^1].Trim() : line;
+        return inner.Length >= 2 && IsQuoted(inner) ? inner[1..^1].Trim() : line;
     }
 
     /// <summary>
@@ -172,7 +172,7 @@ public static partial class MessageParser
         for (var pass = 0; pass < 2; pass++)
         {
             text = text.TrimEnd('.', '!', '?').TrimEnd();
-            if (text.Length >= 2 && IsQuote(text[0]) && IsQuote(text[^1]))
+            if (text.Length >= 2 && IsQuoted(text))
             {
                 text = text[1..^1].Trim();
             }
@@ -186,7 +186,8 @@ public static partial class MessageParser
                 + "messages are plain ASCII, so no look-alike or hidden character can pass.");
     }
 
-    private static bool IsQuote(char c) => c is '"' or '\'' or '\u201C' or '\u201D' or '\u2018' or '\u2019' or '`';
+    /// <summary>Opened and closed by the same straight quote, or by a pair of curly ones.</summary>
+    private static bool IsQuoted(string text) => (text[0], text[^1]) is ('"', '"') or ('\'', '\'') or ('\u201C', '\u201D') or ('\u2018', '\u2019');
 
     [GeneratedRegex(@"^(?<agent>[^\[\]:]*?)\s*[:,]?\s*\[\s*(?<mode>[A-Za-z]+)(?:\s+(?<task>[^\]]*?))?\s*\]\s*(?:[:\-,\u2013\u2014]\s*)?(?<body>.*)$")]
     private static partial Regex Header();
