@@ -27,7 +27,7 @@ internal static partial class Phrasing
     private static readonly string[][] QuestionLeadIns =
     [
         ["show", "me"], ["give", "me"], ["get", "me"], ["tell", "me"], ["let", "me", "know"], ["do", "you", "know"],
-        ["i'd", "like", "to", "know"], ["i", "want", "to", "know"], ["can", "i", "see"], ["can", "i", "get"], ["show"], ["get"], ["list"], ["check"],
+        ["i'd", "like", "to", "know"], ["i", "want", "to", "know"], ["can", "i", "see"], ["can", "i", "get"], ["show"], ["get"], ["list"], ["check"], ["tail"],
     ];
 
     private static readonly string[][] QuestionTrailers = [["currently"], ["at", "the", "moment"], ["right", "now"], ["now"], ["today"]];

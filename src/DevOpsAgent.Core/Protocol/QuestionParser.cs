@@ -85,28 +85,31 @@ public static partial class QuestionParser
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
 
     [GeneratedRegex(@"^(?:" + Env + @"\s+(?:status|health)"
-        + @"|(?:(?:what\s+is|what's|whats)\s+)?(?:the\s+)?(?:current\s+)?(?:status|health|state)(?:" + On + @"|\s+)" + Env
+        + @"|(?:(?:what\s+is|what's|whats)\s+)?(?:the\s+|a\s+)?(?:current\s+)?(?:status|health|state)(?:\s+report)?(?:" + On + @"|\s+)" + Env
+        + @"|health\s*-?check\s+(?:(?:of|on|for)\s+)?" + Env
         + @"|is\s+" + Env + @"\s+(?:healthy|up|ok|okay|fine|running|working|alive|live)"
         + @"|(?:how\s+is|how's|hows)\s+" + Env + @"(?:\s+doing)?"
         + @"|(?:is\s+everything|are\s+(?:all\s+)?(?:the\s+)?services)\s+(?:ok|okay|fine|healthy|up|running)" + On + Env
-        + @"|(?:which|what)\s+(?:version|release)\s+(?:runs|is\s+running|is\s+deployed|is\s+live|is\s+served)" + On + Env
-        + @"|(?:what\s+is|what's|whats)\s+(?:running|deployed|live)" + On + Env
+        + @"|(?:which|what)\s+(?:version|release)\s+(?:runs|is\s+running|is\s+deployed|is\s+live|is\s+served|is)\s+(?:currently\s+)?(?:on|in|to|at)\s+" + Env
+        + @"|(?:what\s+is|what's|whats)\s+(?:currently\s+)?(?:running|deployed|live)\s+(?:on|in|to|at)\s+" + Env
         + ")$", Options)]
     private static partial Regex Status();
 
     [GeneratedRegex(@"^(?:(?:which|what)\s+(?:are\s+)?)?(?:the\s+)?(?:required\s+|needed\s+)?(?:environment|env)\s+(?:variables|vars)(?:\s+(?:are\s+)?(?:required|needed|missing))?(?:" + On + Env + ")?$"
-        + @"|^(?:which|what)\s+(?:environment\s+|env\s+)?(?:variables|vars)\s+(?:does|do)\s+(?:it|we|you|the\s+(?:app|project|application|stack)|" + Env + @")\s+(?:need|require)$"
+        + @"|^(?:which|what)\s+(?:environment\s+|env\s+)?(?:variables|vars|secrets)\s+(?:does|do)\s+(?:it|we|you|the\s+(?:app|project|application|stack)|" + Env + @")\s+(?:need|require)$"
         + @"|^is\s+" + Env + @"\s+missing\s+(?:any\s+)?(?:environment\s+|env\s+)?(?:variables|vars)$", Options)]
     private static partial Regex Required();
 
     [GeneratedRegex(@"^(?:(?:when\s+was|what\s+was|what's|whats)\s+)?(?:the\s+)?(?:last|latest|most\s+recent)\s+(?:deploy|deployment|release)\s+(?:to|on|of|in)\s+" + Env + "$"
         + @"|^(?:(?:when\s+was|what\s+was|what's|whats)\s+)?(?:the\s+)?(?:last|latest|most\s+recent)\s+" + Env + @"\s+(?:deploy|deployment|release)$"
         + @"|^when\s+was\s+" + Env + @"\s+last\s+(?:deployed|updated|released)$"
+        + @"|^what\s+was\s+(?:last\s+)?deployed\s+(?:last\s+)?(?:to|on)\s+" + Env + "$"
         + @"|^when\s+did\s+(?:we|you)\s+last\s+deploy\s+(?:to|on)\s+" + Env + "$", Options)]
     private static partial Regex LastDeploy();
 
-    [GeneratedRegex(@"^(?:migrations?\s+status(?:" + On + @"|\s+)" + Env + @"|" + Env + @"\s+migrations?\s+status"
-        + @"|(?:(?:are|is)\s+there\s+(?:a\s+)?|any\s+)?(?:any\s+)?(?:pending|outstanding|unapplied)?\s*migrations?" + On + Env
+    [GeneratedRegex(@"^(?:(?:(?:what\s+is|what's|whats)\s+)?(?:the\s+)?migrations?\s+status(?:" + On + @"|\s+)" + Env + @"|" + Env + @"\s+migrations?\s+status"
+        + @"|(?:(?:are|is)\s+there\s+(?:a\s+)?|any\s+)?(?:any\s+)?(?:pending|outstanding|unapplied)?\s*migrations?(?:\s+(?:pending|outstanding|unapplied))?" + On + Env
+        + @"|(?:does|do)\s+" + Env + @"\s+have\s+(?:any\s+)?(?:pending|outstanding|unapplied)\s+migrations?"
         + @"|(?:what|which)\s+migrations\s+(?:are\s+)?(?:pending|outstanding|unapplied)" + On + Env
         + @"|is\s+(?:the\s+)?(?:database|db)" + On + Env + @"\s+up\s+to\s+date"
         + ")$", Options)]
@@ -124,7 +127,7 @@ public static partial class QuestionParser
     private static partial Regex DeployedWhere();
 
     [GeneratedRegex(@"^(?:(?:run|do)\s+)?(?:the\s+)?pre-?flight(?:\s+(?:check|checks|checklist))?\s+(?:(?:for|of|on)\s+)?(?<task>\S+)$"
-        + @"|^is\s+" + Task + @"\s+ready\s+for\s+(?:production|prod|release)$", Options)]
+        + @"|^is\s+" + Task + @"\s+ready\s+(?:for|to\s+go\s+to)\s+(?:production|prod|release)$", Options)]
     private static partial Regex Preflight();
 
     [GeneratedRegex(@"^(?:(?:the\s+)?(?:recent\s+|latest\s+|last\s+)?logs(?:" + On + @"|\s+)" + Env + @"(?:\s+(?:for\s+)?(?<service>[^\s?]+))?"
@@ -132,6 +135,7 @@ public static partial class QuestionParser
         + @"|(?:the\s+)?(?<service>[^\s?]+)\s+logs" + On + Env
         + @"|(?:the\s+)?(?:recent\s+)?logs\s+(?:of|for|from)\s+(?:the\s+)?(?<service>[^\s?]+)(?:\s+service)?\s+(?:on|in|from)\s+" + Env
         + @"|(?:the\s+|any\s+)?(?:recent\s+)?errors\s+(?:in\s+the\s+logs\s+)?(?:on|in)\s+" + Env
+        + @"|(?:are\s+there\s+)?(?:any\s+)?errors\s+in\s+" + Env + @"\s+logs"
         + ")$", Options)]
     private static partial Regex Logs();
 }

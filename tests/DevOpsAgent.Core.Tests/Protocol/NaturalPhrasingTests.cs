@@ -86,6 +86,9 @@ public sealed class NaturalPhrasingTests
         { "DevOps Agent [CONSULT]: Which version runs on staging?", new StatusQuestion("staging") },
         { "DevOps Agent [CONSULT]: status of the prod server", new StatusQuestion("production") },
         { "staging status?", new StatusQuestion("staging") },
+        { "DevOps Agent [CONSULT]: Give me a status report for staging", new StatusQuestion("staging") },
+        { "DevOps Agent [CONSULT]: What version is deployed to production?", new StatusQuestion("production") },
+        { "DevOps Agent [CONSULT]: Which release is on staging?", new StatusQuestion("staging") },
         { "DevOps Agent [CONSULT]: is staging live?", new StatusQuestion("staging") },
         { "DevOps Agent [CONSULT]: staging status. Thanks!", new StatusQuestion("staging") },
         // CONSULT: last deploy.
@@ -93,6 +96,7 @@ public sealed class NaturalPhrasingTests
         { "DevOps Agent [CONSULT]: last prod deploy", new LastDeployQuestion("production") },
         { "DevOps Agent [CONSULT]: what was the latest deployment on staging", new LastDeployQuestion("staging") },
         { "DevOps Agent [CONSULT]: when was production last deployed?", new LastDeployQuestion("production") },
+        { "DevOps Agent [CONSULT]: What was deployed last to staging?", new LastDeployQuestion("staging") },
         // CONSULT: what is deployed where.
         { "DevOps Agent [CONSULT]: What's deployed where?", new DeployedWhereQuestion() },
         { "DevOps Agent [CONSULT]: \u201CWhat\u2019s deployed where?\u201D", new DeployedWhereQuestion() },
@@ -102,12 +106,16 @@ public sealed class NaturalPhrasingTests
         { "DevOps Agent [CONSULT]: Are there pending migrations on staging?", new MigrationStatusQuestion("staging") },
         { "DevOps Agent [CONSULT]: any pending migrations in prod?", new MigrationStatusQuestion("production") },
         { "DevOps Agent [CONSULT]: which migrations are pending on staging", new MigrationStatusQuestion("staging") },
+        { "DevOps Agent [CONSULT]: Does staging have pending migrations?", new MigrationStatusQuestion("staging") },
+        { "DevOps Agent [CONSULT]: what's the migration status on prod?", new MigrationStatusQuestion("production") },
         { "DevOps Agent [CONSULT]: does TASK-045 need any migrations?", new MigrationsNeededQuestion("TASK-045") },
         { "DevOps Agent [CONSULT]: are migrations required for task-045", new MigrationsNeededQuestion("TASK-045") },
         { "DevOps Agent [CONSULT]: Does TASK-045 require a migration?", new MigrationsNeededQuestion("TASK-045") },
         { "DevOps Agent [CONSULT]: what was the last production deploy", new LastDeployQuestion("production") },
         { "DevOps Agent [CONSULT]: Which environment variables do we need?", new RequiredVariablesQuestion(null) },
         { "DevOps Agent [CONSULT]: show me the recent errors on production", new LogsQuestion("production", null) },
+        { "DevOps Agent [CONSULT]: Are there errors in the staging logs?", new LogsQuestion("staging", null) },
+        { "DevOps Agent [CONSULT]: tail the logs on staging", new LogsQuestion("staging", null) },
         // CONSULT: logs.
         { "DevOps Agent [CONSULT]: Show me the logs of staging", new LogsQuestion("staging", null) },
         { "DevOps Agent [CONSULT]: show me the backend logs on production", new LogsQuestion("production", "backend") },
@@ -120,6 +128,8 @@ public sealed class NaturalPhrasingTests
         // CONSULT: pre-flight.
         { "DevOps Agent [CONSULT]: run the preflight checklist for TASK-046", new PreflightQuestion("TASK-046") },
         { "DevOps Agent [CONSULT]: is TASK-046 ready for production?", new PreflightQuestion("TASK-046") },
+        { "DevOps Agent [CONSULT]: Is TASK-046 ready to go to production?", new PreflightQuestion("TASK-046") },
+        { "DevOps Agent [CONSULT]: what secrets does production need", new RequiredVariablesQuestion("production") },
     };
 
     [Theory]
