@@ -95,9 +95,17 @@ public static partial class InstructionParser
             words = words[1..];
         }
 
-        if (words is [var f, var named] && f.ToLowerInvariant() is "feature" or "task" && TaskId.IsTaskId(named))
+        // "feature TASK-045", "the feature for TASK-045": the task's own release, checked against the header below.
+        if (words is [var f, var named] && f.ToLowerInvariant() is "feature" or "task" && TaskId.IsTaskId(named)
+            || words is [var f2, var of, var named2] && f2.ToLowerInvariant() is "feature" or "release" && of.ToLowerInvariant() is "for" or "of" && TaskId.IsTaskId(named2))
         {
-            words = [named];
+            words = [words[^1]];
+        }
+
+        // "feature branch feature/login", "release tag v1.2.0": the adjective adds nothing to the kind.
+        if (words is [var adjective, var refKind, _] && adjective.ToLowerInvariant() is "feature" or "release" or "git" && refKind.ToLowerInvariant() is "branch" or "tag")
+        {
+            words = words[1..];
         }
 
         switch (words)

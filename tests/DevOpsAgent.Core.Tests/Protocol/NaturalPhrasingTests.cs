@@ -37,6 +37,8 @@ public sealed class NaturalPhrasingTests
         { "DevOps Agent [EXECUTE TASK-045]: Ship it to stg, thanks!", Deploy("staging") },
         { "DevOps Agent [EXECUTE TASK-045]: can you deploy branch feature/item-descriptions to staging env", Deploy("staging", RefSource.Branch, "feature/item-descriptions") },
         { "[EXECUTE TASK-045] deploy feature/item-descriptions onto staging", Deploy("staging", RefSource.Ref, "feature/item-descriptions") },
+        { "DevOps Agent [EXECUTE TASK-045]: Deploy the feature for TASK-045 to staging", Deploy("staging") },
+        { "DevOps Agent [EXECUTE TASK-045]: deploy the feature branch feature/item-descriptions to staging", Deploy("staging", RefSource.Branch, "feature/item-descriptions") },
         { "DevOps Agent [EXECUTE TASK-045]: Deploy commit 0123abcd to the staging box", Deploy("staging", RefSource.Ref, "0123abcd") },
         // Deploys to production.
         { "DevOps Agent [EXECUTE TASK-046]: Deploy v1.1.0 to prod", Deploy("production", RefSource.Ref, "v1.1.0") },
@@ -181,6 +183,7 @@ public sealed class NaturalPhrasingTests
         { "DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging; thanks", "No environment 'staging;'" },
         { "DevOps Agent [EXECUTE TASK-045]: deplyo feature to staging", "Not understood: 'deplyo feature to staging'." },
         { "DevOps Agent [EXECUTE TASK-045]: deploy TASK-046 to staging", "asks to deploy TASK-046: one task per EXECUTE" },
+        { "DevOps Agent [EXECUTE TASK-045]: deploy the feature for TASK-046 to staging", "asks to deploy TASK-046: one task per EXECUTE" },
         { "DevOps Agent [EXECUTE]: deploy feature to staging", "An EXECUTE message names its task" },
         { "DevOps Agent [CONSULT]: what is the meaning of life", "Not a question DevOps Agent answers: 'what is the meaning of life'." },
         { "", "The message is empty." },
