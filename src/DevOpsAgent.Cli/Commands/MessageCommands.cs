@@ -61,7 +61,7 @@ public static class MessageCommands
     private static async Task<int> RunAsync(ParseResult parseResult, CliConsole console, Argument<string?> argument, Option<FileInfo?> file,
         MessageMode? expected, CancellationToken cancellationToken)
     {
-        var message = MessageParser.Parse(await MessageInput.ReadAsync(parseResult, argument, file, console, cancellationToken), expected);
+        var message = Parse(await MessageInput.ReadAsync(parseResult, argument, file, console, cancellationToken), expected, parseResult);
         var json = parseResult.GetValue(CommonOptions.Json);
         var observer = new ConsoleDeployObserver(console, parseResult.GetValue(CliApp.Verbose), silent: json || message.Mode == MessageMode.Consult);
         var context = ProtocolServices.Create(parseResult, observer);
@@ -78,5 +78,33 @@ public static class MessageCommands
         var publisher = new ReportPublisher(http, line => console.Error.WriteLine(line));
         await publisher.PublishAsync(report, context.Config.Orchestrator, ProtocolServices.ConfigDirectory(parseResult), CancellationToken.None);
         return report.ExitCode;
+    }
+
+    /// <summary>
+    /// The message is read before the configuration, so that a bad message is reported as such even without one;
+    /// a refused message is read again with the configured environments, for its suggestion to name one of them.
+    /// </summary>
+    private static AgentMessage Parse(string text, MessageMode? expected, ParseResult parseResult)
+    {
+        try
+        {
+            return MessageParser.Parse(text, expected);
+        }
+        catch (DevOpsAgentException) when (EnvironmentNames(parseResult) is { } environments)
+        {
+            return MessageParser.Parse(text, expected, environments);
+        }
+    }
+
+    private static IReadOnlyCollection<string>? EnvironmentNames(ParseResult parseResult)
+    {
+        try
+        {
+            return [.. new AgentServices(parseResult).Config.Environments.Keys];
+        }
+        catch (DevOpsAgentException)
+        {
+            return null;
+        }
     }
 }

@@ -6,8 +6,10 @@ using DevOpsAgent.Core.Git;
 namespace DevOpsAgent.Core.Protocol;
 
 /// <summary>
-/// The EXECUTE grammar, deterministic and small. Refs go through <see cref="GitRef.Parse"/>, services through
-/// <see cref="ServiceName.Validate"/>, environments must be configured: the text can never become shell.
+/// The EXECUTE grammar, deterministic and small. <see cref="Phrasing"/> first turns politeness and synonyms into
+/// its words; refs then go through <see cref="GitRef.Parse"/>, services through <see cref="ServiceName.Validate"/>,
+/// environments must be configured (or an alias of one): the text can never become shell. Every refusal ends
+/// with the nearest message that is understood.
 /// </summary>
 public static partial class InstructionParser
 {
@@ -23,63 +25,94 @@ public static partial class InstructionParser
 
     public static Instruction Parse(AgentMessage message, IReadOnlyCollection<string> environments)
     {
-        var body = message.Body;
+        try
+        {
+            return Interpret(message, environments);
+        }
+        catch (DevOpsAgentException refusal) when (refusal is RefusedException or InvalidInputException)
+        {
+            throw Suggestion.Append(refusal, message.Mode, message.TaskId, message.Body, environments);
+        }
+    }
+
+    /// <summary>The grammar without the suggestion: what <see cref="Suggestion"/> checks its candidates against.</summary>
+    internal static Instruction Interpret(AgentMessage message, IReadOnlyCollection<string> environments)
+    {
+        var body = Phrasing.Instruction(message.Body, environments);
+        string Env(Match m) => Environments.Resolve(m.Groups["env"].Value, environments);
+
         if (Deploy().Match(body) is { Success: true } deploy)
         {
-            var environment = Protocol.Environments.Find(deploy.Groups["env"].Value, environments);
-            return DeployWhat(deploy.Groups["what"].Value.Trim(), message.TaskId, environment);
+            return DeployWhat(deploy.Groups["what"].Value.Trim(), message.TaskId, Env(deploy));
+        }
+
+        if (DeployEnvironment().Match(body) is { Success: true } redeploy && Environments.TryResolve(redeploy.Groups["env"].Value, environments) is { } again)
+        {
+            return new DeployInstruction(again, RefSource.Task, null);
         }
 
         if (Rollback().Match(body) is { Success: true } rollback)
         {
             var to = rollback.Groups["to"].Value;
-            return new RollbackInstruction(Protocol.Environments.Find(rollback.Groups["env"].Value, environments),
-                to.Length == 0 || to.Equals("previous", StringComparison.OrdinalIgnoreCase) ? null : GitRef.Parse(to));
+            return new RollbackInstruction(Env(rollback), to.Length == 0 || to.Equals("previous", StringComparison.OrdinalIgnoreCase) ? null : GitRef.Parse(to));
+        }
+
+        if (RestartAll().Match(body) is { Success: true } restartAll)
+        {
+            return new RestartInstruction(Env(restartAll), null);
         }
 
         if (RestartOn().Match(body) is { Success: true } restartOn)
         {
-            return new RestartInstruction(Protocol.Environments.Find(restartOn.Groups["env"].Value, environments), ServiceName.Validate(restartOn.Groups["service"].Value));
+            return new RestartInstruction(Env(restartOn), ServiceName.Validate(restartOn.Groups["service"].Value));
         }
 
         if (Restart().Match(body) is { Success: true } restart)
         {
             var service = restart.Groups["service"].Value;
-            return new RestartInstruction(Protocol.Environments.Find(restart.Groups["env"].Value, environments), service.Length == 0 ? null : ServiceName.Validate(service));
+            return new RestartInstruction(Env(restart), service.Length == 0 ? null : ServiceName.Validate(service));
         }
 
         if (Migrations().Match(body) is { Success: true } migrations)
         {
             var apply = !migrations.Groups["verb"].Value.Equals("check", StringComparison.OrdinalIgnoreCase);
-            return new MigrationsInstruction(Protocol.Environments.Find(migrations.Groups["env"].Value, environments), apply);
+            return new MigrationsInstruction(Env(migrations), apply);
         }
 
         if (Status().Match(body) is { Success: true } status)
         {
-            var env = status.Groups["env"].Success && status.Groups["env"].Value.Length > 0 ? status.Groups["env"].Value : status.Groups["env2"].Value;
-            return new StatusInstruction(Protocol.Environments.Find(env, environments));
+            return new StatusInstruction(Env(status));
         }
 
-        throw new RefusedException($"Not understood: '{MessageParser.Printable(body)}'. DevOps Agent can be asked to: {string.Join("; ", Supported)}.");
+        throw new RefusedException($"Not understood: '{MessageParser.Printable(message.Body)}'. DevOps Agent can be asked to: {string.Join("; ", Supported)}.");
     }
 
     private static DeployInstruction DeployWhat(string what, string? task, string environment)
     {
         var words = what.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (words.Length > 0 && words[0].Equals("the", StringComparison.OrdinalIgnoreCase))
+        if (words.Length > 0 && words[0].ToLowerInvariant() is "the" or "this" or "our")
         {
             words = words[1..];
         }
 
-        if (words is [var f, var named] && f.ToLowerInvariant() is "feature" or "task" && TaskId.IsTaskId(named))
+        // "feature TASK-045", "the feature for TASK-045": the task's own release, checked against the header below.
+        if (words is [var f, var named] && f.ToLowerInvariant() is "feature" or "task" && TaskId.IsTaskId(named)
+            || words is [var f2, var of, var named2] && f2.ToLowerInvariant() is "feature" or "release" && of.ToLowerInvariant() is "for" or "of" && TaskId.IsTaskId(named2))
         {
-            words = [named];
+            words = [words[^1]];
+        }
+
+        // "feature branch feature/login", "release tag v1.2.0": the adjective adds nothing to the kind.
+        if (words is [var adjective, var refKind, _] && adjective.ToLowerInvariant() is "feature" or "release" or "git" && refKind.ToLowerInvariant() is "branch" or "tag")
+        {
+            words = words[1..];
         }
 
         switch (words)
         {
             case []:
-            case [var one] when one.ToLowerInvariant() is "feature" or "task" or "it" or "release":
+            case [var one] when one.ToLowerInvariant() is "feature" or "task" or "it" or "release" or "task's":
+            case [var a, var b] when a.ToLowerInvariant() is "feature" or "task" or "task's" && b.ToLowerInvariant() is "branch" or "release" or "ref":
                 return new DeployInstruction(environment, RefSource.Task, null);
             case [var id] when TaskId.IsTaskId(id):
                 return TaskId.Parse(id) == task
@@ -94,21 +127,37 @@ public static partial class InstructionParser
         }
     }
 
-    [GeneratedRegex(@"^deploy(?:\s+(?<what>.+?))?\s+(?:to|on|in)\s+(?<env>\S+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    /// <summary>An environment as people write it: "staging", "the staging environment", "prod server", "staging's" (never "each environment").</summary>
+    private const string Env = @"(?:the\s+)?(?<env>(?!(?:each|every|all|any)\s)[^\s?']+)(?:'s)?(?:\s+(?:environment|env|server|servers|box|stack|instance|host|machine))?";
+
+    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant;
+
+    [GeneratedRegex(@"^deploy(?:\s+(?<what>.+?))?\s+(?:to|on|in|onto|into)\s+" + Env + "$", Options)]
     private static partial Regex Deploy();
 
-    [GeneratedRegex(@"^(?:rollback|roll\s+back|revert)\s+(?<env>\S+)(?:\s+to\s+(?<to>\S+))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^deploy\s+" + Env + "$", Options)]
+    private static partial Regex DeployEnvironment();
+
+    [GeneratedRegex(@"^rollback\s+(?:"
+        + @"(?:(?:the\s+)?(?:last\s+|latest\s+)?(?:deploy|deployment|release)\s+(?:on|of|in|to)\s+|(?:on|in)\s+)?" + Env
+        + @"(?:\s+(?:deploy|deployment|release))?(?:\s+to\s+(?:the\s+)?(?:(?:previous|last\s+good|last)(?:\s+(?:release|version|tag|deploy|deployment))?|(?:release|version|tag)\s+(?<to>\S+)|(?<to>\S+)))?"
+        + @"|to\s+(?:the\s+)?(?:(?:previous|last\s+good|last)(?:\s+(?:release|version|tag|deploy|deployment))?|(?:release|version|tag)\s+(?<to>\S+)|(?<to>\S+))\s+(?:on|in|of)\s+" + Env
+        + @"|(?:the\s+)?(?:previous|last\s+good|last)\s+(?:release|version|tag|deploy|deployment)\s+(?:on|in|of)\s+" + Env
+        + ")$", Options)]
     private static partial Regex Rollback();
 
-    [GeneratedRegex(@"^restart\s+(?:the\s+)?(?:service\s+)?(?<service>\S+)\s+(?:on|in)\s+(?<env>\S+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^restart\s+(?:all\s+(?:the\s+)?services|all|everything|(?:the\s+)?services|the\s+(?:whole\s+)?stack)\s+(?:on|in)\s+" + Env + "$", Options)]
+    private static partial Regex RestartAll();
+
+    [GeneratedRegex(@"^restart\s+(?:the\s+)?(?:service\s+)?(?<service>\S+)(?:\s+(?:service|container))?\s+(?:on|in)\s+" + Env + "$", Options)]
     private static partial Regex RestartOn();
 
-    [GeneratedRegex(@"^restart\s+(?<env>\S+)(?:\s+(?:service\s+)?(?<service>\S+))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^restart\s+" + Env + @"(?:\s+(?:service\s+)?(?<service>\S+))?$", Options)]
     private static partial Regex Restart();
 
-    [GeneratedRegex(@"^(?:(?<verb>run|apply|check)\s+(?:the\s+)?migrations|(?<verb>migrate))\s+(?:(?:on|in|for)\s+)?(?<env>\S+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<verb>run|check)\s+migrations\s+(?:(?:on|in|for|of|to|against)\s+)?" + Env + @"(?:\s+(?:database|db))?$", Options)]
     private static partial Regex Migrations();
 
-    [GeneratedRegex(@"^(?:status\s+(?:of\s+)?(?<env>\S+)|(?<env2>\S+)\s+status)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:status\s+(?:(?:of|on|for)\s+)?" + Env + @"|" + Env + @"\s+status|is\s+" + Env + @"\s+(?:healthy|up|ok))$", Options)]
     private static partial Regex Status();
 }

@@ -1,4 +1,5 @@
 using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Errors;
 
 namespace DevOpsAgent.Core.Protocol;
 
@@ -20,10 +21,10 @@ public static class TaskGate
         }
 
         var task = state.Find(taskId)
-            ?? throw new RefusedException($"{taskId} is not in the project state ({stateSource}); nothing was done.");
+            ?? throw new RefusedException($"{taskId} is not in the project state ({InputText.Quote(stateSource ?? "")}); nothing was done.");
         if (!task.IsAssignedToDevOps)
         {
-            throw new RefusedException($"{task.Id} is assigned to {task.Assignee}, not to DevOps Agent; nothing was done.");
+            throw new RefusedException($"{task.Id} is assigned to {InputText.Quote(task.Assignee)}, not to DevOps Agent; nothing was done.");
         }
 
         if (!Workable.Contains(task.Status))

@@ -92,7 +92,8 @@ public sealed class InstructionParserTests
     {
         var error = Assert.Throws<RefusedException>(() => Parse("deploy TASK-046 to staging"));
 
-        Assert.Equal("The message is for TASK-045 but asks to deploy TASK-046: one task per EXECUTE.", error.Message);
+        Assert.Equal("The message is for TASK-045 but asks to deploy TASK-046: one task per EXECUTE. "
+            + "Did you mean \"DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging\"?", error.Message);
     }
 
     [Fact]

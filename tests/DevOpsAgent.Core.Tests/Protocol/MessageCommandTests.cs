@@ -114,6 +114,19 @@ public sealed class MessageCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("QA Agent [EXECUTE TASK-045]: validate TASK-045 on production", "Did you mean \"DevOps Agent [EXECUTE TASK-045]: Status production\"?")]
+    [InlineData("DevOps Agent [DEPLOY TASK-045]: feature to prod", "Did you mean \"DevOps Agent [EXECUTE TASK-045]: Deploy feature to production\"?")]
+    [InlineData("DevOps Agent [STATUS]: prod", "Did you mean \"DevOps Agent [CONSULT]: production status\"?")]
+    [InlineData("DevOps Agent [EXECUTE TASK-045]: deplyo feature to prod", "Did you mean \"DevOps Agent [EXECUTE TASK-045]: Deploy feature to production\"?")]
+    public async Task A_refused_message_suggests_one_naming_a_configured_environment(string message, string suggestion)
+    {
+        var (code, _, error) = await RunAsync(null, [message, "--config", Config()]);
+
+        Assert.Equal(ExitCodes.Refused, code);
+        Assert.EndsWith(suggestion, error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(ExitCodes.Refused, "This message is addressed to Database Agent, not to DevOps Agent; nothing was done.", "Database Agent [CONSULT]: migrations needed for TASK-045?")]
     [InlineData(ExitCodes.Refused, "`devops-agent execute` takes EXECUTE messages only", "execute", "DevOps Agent [CONSULT]: staging status")]
     [InlineData(ExitCodes.Refused, "Not understood: 'drop the database'", "execute", "DevOps Agent [EXECUTE TASK-045]: drop the database")]

@@ -15,6 +15,13 @@ public sealed class MessageParserTests
     [InlineData("DevOps-Agent [QUERY]: what is deployed where", MessageMode.Consult, null, "what is deployed where")]
     [InlineData("DEVOPS [CONSULT]: staging status", MessageMode.Consult, null, "staging status")]
     [InlineData("staging status", MessageMode.Consult, null, "staging status")]
+    [InlineData("DevOps Agent [CONSULT] - staging status", MessageMode.Consult, null, "staging status")]
+    [InlineData("DevOps Agent [EXECUTE TASK-045] \u2014 Deploy feature to staging", MessageMode.Execute, "TASK-045", "Deploy feature to staging")]
+    [InlineData("DevOps Agent: [CONSULT] staging status", MessageMode.Consult, null, "staging status")]
+    [InlineData("\"DevOps Agent [CONSULT]: staging status\"", MessageMode.Consult, null, "staging status")]
+    [InlineData("DevOps Agent [CONSULT]: \u201Cstaging status?\u201D", MessageMode.Consult, null, "staging status")]
+    [InlineData("DevOps Agent [CONSULT]: what\u2019s deployed where", MessageMode.Consult, null, "what's deployed where")]
+    [InlineData("DevOps Agent [CONSULT]: \"staging status'", MessageMode.Consult, null, "\"staging status'")]
     public void The_seeds_messages_and_their_variants_are_understood(string text, MessageMode mode, string? task, string body)
     {
         Assert.Equal(new AgentMessage(mode, task, body), MessageParser.Parse(text));
@@ -29,7 +36,7 @@ public sealed class MessageParserTests
         var error = Assert.Throws<RefusedException>(() => MessageParser.Parse(text));
 
         Assert.Equal(ExitCodes.Refused, error.ExitCode);
-        Assert.Equal($"This message is addressed to {agent}, not to DevOps Agent; nothing was done.", error.Message);
+        Assert.StartsWith($"This message is addressed to {agent}, not to DevOps Agent; nothing was done. Did you mean \"DevOps Agent [", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

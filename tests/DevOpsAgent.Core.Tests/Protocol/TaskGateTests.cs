@@ -131,4 +131,14 @@ public sealed class TaskGateTests
         Assert.Contains("orchestrator/webhook: should be an absolute http:// or https:// URL", error.Message, StringComparison.Ordinal);
         Assert.Contains("orchestrator/state: unknown key", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_refusal_shows_an_assignee_from_the_state_file_with_its_hidden_characters_escaped()
+    {
+        var state = ProjectState.Read(YamlConfigLoader.Parse("version: 1\ntasks:\n  - id: TASK-050\n    assignee: \"QA \\u202Etnega\"\n    status: assigned\n"), "project-state.yml");
+
+        var error = Assert.Throws<RefusedException>(() => TaskGate.Authorize(state, "project-state.yml", "TASK-050", DeployStaging));
+
+        Assert.Equal("TASK-050 is assigned to QA \\u{202E}tnega, not to DevOps Agent; nothing was done.", error.Message);
+    }
 }
