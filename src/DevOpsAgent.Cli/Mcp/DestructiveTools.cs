@@ -26,7 +26,7 @@ public sealed class ExecuteTool(McpAgent agent) : OperationTool(agent, "execute"
 {
     protected override Task<ToolOutcome> RunAsync(ToolCall call, CancellationToken cancellationToken)
     {
-        var message = MessageParser.Parse(call.Arguments.String("message"), MessageMode.Execute);
+        var message = MessageParser.Parse(call.Arguments.String("message"), MessageMode.Execute, Agent.Context().EnvironmentNames);
         if (message.TaskId is not { } task)
         {
             throw new ToolArgumentException($"{Name}: argument 'message' has no task: send {Parameter("message").Send}.");

@@ -34,7 +34,11 @@ public sealed class ConsultTool(McpAgent agent) : AgentTool(agent, "consult", "A
     OutputSchemas.Answer())
 {
     protected override async Task<ToolOutcome> RunAsync(ToolCall call, CancellationToken cancellationToken) =>
-        ReadOnlyTools.Answered(await new Consultant(Agent.Context()).AnswerAsync(MessageParser.Parse(call.Arguments.String("question"), MessageMode.Consult), cancellationToken));
+        await AnswerAsync(Agent.Context(), call.Arguments.String("question"), cancellationToken);
+
+    // The configured environments let a refusal's suggestion name one of them.
+    private static async Task<ToolOutcome> AnswerAsync(ProtocolContext context, string question, CancellationToken cancellationToken) =>
+        ReadOnlyTools.Answered(await new Consultant(context).AnswerAsync(MessageParser.Parse(question, MessageMode.Consult, context.EnvironmentNames), cancellationToken));
 }
 
 public sealed class StatusTool(McpAgent agent) : AgentTool(agent, "status", "Environment status",
