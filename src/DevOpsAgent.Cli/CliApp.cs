@@ -67,6 +67,9 @@ public static class CliApp
                 Output = console.Out,
                 Error = console.Error,
                 EnableDefaultExceptionHandler = false,
+                // System.CommandLine's own Ctrl-C handling gives up on the action 2 s after a cancel and exits 130,
+                // which would cut a rollback short; Program.cs owns the signals and the operations their grace.
+                ProcessTerminationTimeout = null,
             };
             return await parseResult.InvokeAsync(configuration, cancellationToken);
         }

@@ -13,7 +13,8 @@ void Cancel(PosixSignalContext context)
     switch (Interlocked.Increment(ref signals))
     {
         case 1:
-            cancellation.Cancel();
+            // Off the signal handler: cancelling runs the operation's undo, which must not run inside the handler.
+            _ = Task.Run(cancellation.Cancel);
             break;
         case 2:
             Console.Error.WriteLine("cancelling: bringing the server back to a known release first; signal once more to abandon that (the next run recovers)");

@@ -116,6 +116,10 @@ public sealed class FaultStack : IAsyncDisposable
         return body.Trim().Length == 0 ? null : JsonDocument.Parse(body).RootElement.GetProperty("version").GetString();
     }
 
+    /// <summary>Whether the server's journal records an operation that did not finish.</summary>
+    public async Task<bool> HasJournalAsync() =>
+        (await ServerAsync($"test -f {_app.Path}/.devops-agent/operation.json && echo yes || true")).Trim() == "yes";
+
     /// <summary>The VERSION inside the kept backend image of <paramref name="tag"/>'s commit (null when none is kept).</summary>
     public async Task<string?> KeptBackendVersionAsync(string tag)
     {

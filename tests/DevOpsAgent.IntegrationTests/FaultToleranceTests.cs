@@ -9,19 +9,64 @@ namespace DevOpsAgent.IntegrationTests;
 /// the code that answers, the database revision, what the kept images hold, the lock — not on what the agent
 /// says. Every test serves v1.0.0 first, from an app folder of its own on the production server.
 /// </summary>
-public sealed class FaultToleranceTests : IAsyncLifetime
+public sealed class FaultToleranceTests(FaultToleranceTests.SharedStack shared) : IClassFixture<FaultToleranceTests.SharedStack>, IAsyncLifetime
 {
     private FaultStack _stack = null!;
 
+    /// <summary>
+    /// Every test starts from v1.0.0 serving at 0001 on the stack the class shares, brought back by a rollback (the
+    /// feature under test, so a broken recovery fails the next test too) or, when that cannot, by a deploy.
+    /// </summary>
     public async Task InitializeAsync()
     {
-        _stack = FaultStack.Create();
-        var first = await _stack.RunAsync(FaultStack.Deploy("v1.0.0"));
-        Assert.True(first.ExitCode == 0, first.Out + first.Error);
+        _stack = await shared.StackAsync();
+        _stack.Proxy.Restore();
+        if (await _stack.ServedVersionAsync() == "1.0.0" && await _stack.RevisionAsync() == "0001" && await _stack.LockStateAsync() == "free"
+            && await _stack.RecordedVersionAsync() == "v1.0.0" && !await _stack.HasJournalAsync())
+        {
+            return;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var back = await _stack.RunAsync("rollback", "production", "--to", "v1.0.0", "--stale-after", "00:00:05");
+        if (back.ExitCode != 0)
+        {
+            back = await _stack.RunAsync(FaultStack.Deploy("v1.0.0", "--stale-after", "00:00:05"));
+        }
+
+        Assert.True(back.ExitCode == 0, back.Out + back.Error);
         Assert.Equal("1.0.0", await _stack.ServedVersionAsync());
     }
 
-    public async Task DisposeAsync() => await _stack.DisposeAsync();
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>One stack for the class: deployed from nothing once, about a minute saved per test.</summary>
+    public sealed class SharedStack : IAsyncLifetime
+    {
+        private FaultStack? _stack;
+
+        public async Task<FaultStack> StackAsync()
+        {
+            if (_stack is null)
+            {
+                _stack = FaultStack.Create();
+                var first = await _stack.RunAsync(FaultStack.Deploy("v1.0.0"));
+                Assert.True(first.ExitCode == 0, first.Out + first.Error);
+            }
+
+            return _stack;
+        }
+
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync()
+        {
+            if (_stack is not null)
+            {
+                await _stack.DisposeAsync();
+            }
+        }
+    }
 
     [Theory]
     [InlineData("up")]

@@ -156,7 +156,19 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
             var plan = state.Plan = await steps.RunAsync("migrations plan", async () =>
             {
                 var coordinator = new MigrationCoordinator(runner, new AlembicCommands(compose, migrations), time);
-                var planned = await coordinator.PlanAsync(ct);
+                MigrationPlan planned;
+                try
+                {
+                    planned = await coordinator.PlanAsync(ct);
+                }
+                catch (CommandFailedException error) when (error.Result.StandardError.Contains("Can't locate revision", StringComparison.Ordinal))
+                {
+                    // An older release than the database: only a rollback, which downgrades with code that knows how, goes there.
+                    throw new DevOpsAgentException(
+                        $"refused: the database is at a revision {version} does not know (a newer release migrated it); "
+                        + $"`devops-agent rollback {environment.Name} --to {version}` downgrades it first", ExitCodes.Refused);
+                }
+
                 return planned.Heads.Count == 1 || request.DryRun
                     ? planned
                     : throw new DevOpsAgentException(

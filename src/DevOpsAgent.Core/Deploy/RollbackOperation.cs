@@ -37,7 +37,7 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
             return candidates[0];
         }
 
-        var matches = candidates.Where(r => r.Version == to || r.Ref == to || (to.Length >= 7 && r.Commit.StartsWith(to, StringComparison.Ordinal))).ToList();
+        var matches = candidates.Where(r => Matches(r, to)).ToList();
         return matches.Count switch
         {
             1 => matches[0],
@@ -76,7 +76,11 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
             var compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken), cancellationToken);
             var (current, candidates) = await CandidatesAsync(runner, environment, cancellationToken);
             // After an interruption the known release to return to, unless one is named, is the one the server last recorded.
-            var target = operation.Interrupted is not null && to is null && current is not null ? current : Choose(candidates, to, environment.Name);
+            // A release named that the server already serves is brought back as it is recorded (after an interruption that is
+            // the recovery; otherwise a re-check of code, database, images and health), so `rollback --to X` is idempotent.
+            var target = (operation.Interrupted is not null && to is null) || (to is not null && current is not null && Matches(current, to)) ? current
+                : null;
+            target ??= Choose(candidates, to, environment.Name);
             record = record with
             {
                 Ref = target.Ref, Commit = target.Commit, Version = target.Version, PreviousCommit = current?.Commit, RevisionAfter = target.Revision,
@@ -146,6 +150,9 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
 
         return new DeployResult(record, health, exitCode);
     }
+
+    private static bool Matches(ServerRelease release, string to) =>
+        release.Version == to || release.Ref == to || (to.Length >= 7 && release.Commit.StartsWith(to, StringComparison.Ordinal));
 
     private static string List(IEnumerable<ServerRelease> releases) =>
         string.Join(", ", releases.Select(r => $"{r.Version} ({DeployWorker.ShortCommit(r.Commit)}, {r.DeployedAt:yyyy-MM-dd HH:mm})"));
