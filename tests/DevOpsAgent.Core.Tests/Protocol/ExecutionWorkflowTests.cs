@@ -32,10 +32,10 @@ public sealed class ExecutionWorkflowTests
     }
 
     [Theory]
-    [InlineData("DevOps Agent [EXECUTE TASK-047]: Deploy feature to staging", "TASK-047 is assigned to Frontend Agent, not to DevOps Agent; nothing was done.")]
-    [InlineData("DevOps Agent [EXECUTE TASK-099]: Deploy feature to staging", "TASK-099 is not in the project state (project-state.yml); nothing was done.")]
-    [InlineData("DevOps Agent [EXECUTE TASK-048]: restart staging", "TASK-048 is done; DevOps Agent works on assigned or in_progress tasks only. Nothing was done.")]
-    [InlineData("DevOps Agent [EXECUTE TASK-045]: Deploy feature to production", "TASK-045 targets staging, not production; nothing was done.")]
+    [InlineData("DevOps Agent [EXECUTE TASK-047]: Deploy feature to staging", "TASK-047 is assigned to Frontend Agent, not to DevOps Agent; nothing was done. Did you mean \"DevOps Agent [CONSULT]: staging status\"?")]
+    [InlineData("DevOps Agent [EXECUTE TASK-099]: Deploy feature to staging", "TASK-099 is not in the project state (project-state.yml); nothing was done. Did you mean \"DevOps Agent [CONSULT]: staging status\"?")]
+    [InlineData("DevOps Agent [EXECUTE TASK-048]: restart staging", "TASK-048 is done; DevOps Agent works on assigned or in_progress tasks only. Nothing was done. Did you mean \"DevOps Agent [CONSULT]: staging status\"?")]
+    [InlineData("DevOps Agent [EXECUTE TASK-045]: Deploy feature to production", "TASK-045 targets staging, not production; nothing was done. Did you mean \"DevOps Agent [EXECUTE TASK-045]: Deploy feature to staging\"?")]
     public async Task Unassigned_work_is_refused_recorded_and_nothing_is_touched(string message, string reason)
     {
         var runner = ProtocolFakes.HealthyServer();

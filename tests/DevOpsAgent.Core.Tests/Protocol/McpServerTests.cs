@@ -134,7 +134,7 @@ public sealed class McpServerTests : IDisposable
         Assert.Equal(("finished", "refused"), (deployment.GetProperty("state").GetString(), deployment.GetProperty("outcome").GetString()));
         var report = deployment.GetProperty("report");
         Assert.Equal("refused", report.GetProperty("outcome").GetString());
-        Assert.Equal("TASK-047 is assigned to Frontend Agent, not to DevOps Agent; nothing was done.", report.GetProperty("reason").GetString());
+        Assert.Equal("TASK-047 is assigned to Frontend Agent, not to DevOps Agent; nothing was done. Did you mean \"DevOps Agent [CONSULT]: staging status\"?", report.GetProperty("reason").GetString());
         Assert.StartsWith("deploy staging for TASK-047: refused: TASK-047 is assigned to Frontend Agent", Text(result), StringComparison.Ordinal);
         ReportSchema.AssertValid(report.GetRawText());
     }

@@ -71,7 +71,7 @@ public sealed class MessageCommandTests : IDisposable
         ReportSchema.AssertValid(output);
         using var json = JsonDocument.Parse(output);
         Assert.Equal("refused", json.RootElement.GetProperty("outcome").GetString());
-        Assert.Equal("TASK-047 is assigned to Frontend Agent, not to DevOps Agent; nothing was done.", json.RootElement.GetProperty("reason").GetString());
+        Assert.Equal("TASK-047 is assigned to Frontend Agent, not to DevOps Agent; nothing was done. Did you mean \"DevOps Agent [CONSULT]: staging status\"?", json.RootElement.GetProperty("reason").GetString());
         var refusal = Assert.Single(await new SqliteDeployHistory(Path.Combine(_root, "history.db")).ListAsync("staging", 10, CancellationToken.None));
         Assert.Equal((DeployOutcome.Refused, "TASK-047"), (refusal.Outcome, refusal.TaskId));
         var written = Assert.Single(Directory.GetFiles(Path.Combine(_root, "reports")));

@@ -58,13 +58,16 @@ public sealed class TaskGateTests
     }
 
     [Theory]
-    [InlineData("TASK-099", "TASK-099 is not in the project state (project-state.yml); nothing was done.")]
-    [InlineData("TASK-047", "TASK-047 is assigned to Frontend Agent, not to DevOps Agent; nothing was done.")]
-    [InlineData("TASK-048", "TASK-048 is done; DevOps Agent works on assigned or in_progress tasks only. Nothing was done.")]
-    [InlineData("TASK-046", "TASK-046 targets production, not staging; nothing was done.")]
+    [InlineData("TASK-099", "TASK-099 is not in the project state (project-state.yml); nothing was done. Did you mean \"DevOps Agent [CONSULT]: staging status\"?")]
+    [InlineData("TASK-047", "TASK-047 is assigned to Frontend Agent, not to DevOps Agent; nothing was done. Did you mean \"DevOps Agent [CONSULT]: staging status\"?")]
+    [InlineData("TASK-048", "TASK-048 is done; DevOps Agent works on assigned or in_progress tasks only. Nothing was done. Did you mean \"DevOps Agent [CONSULT]: staging status\"?")]
+    [InlineData("TASK-046", "TASK-046 targets production, not staging; nothing was done. Did you mean \"DevOps Agent [EXECUTE TASK-046]: Deploy feature to production\"?")]
     public void Work_nobody_assigned_is_refused(string task, string reason)
     {
         Assert.Equal(reason, Assert.Throws<RefusedException>(() => TaskGate.Authorize(State, "project-state.yml", task, DeployStaging)).Message);
+        // The alternative a refusal names is a message the parser understands.
+        var suggestion = reason[(reason.IndexOf("Did you mean \"", StringComparison.Ordinal) + 14)..^2];
+        Assert.NotNull(MessageParser.Parse(suggestion, null, ["staging", "production"]));
     }
 
     [Fact]
@@ -73,7 +76,7 @@ public sealed class TaskGateTests
         var error = Assert.Throws<RefusedException>(() =>
             TaskGate.Authorize(State, "project-state.yml", "TASK-046", new DeployInstruction("production", RefSource.Tag, GitRef.Parse("v1.3.0-bad-migration"))));
 
-        Assert.Equal("TASK-046 ships v1.1.0, not v1.3.0-bad-migration; nothing was done.", error.Message);
+        Assert.Equal("TASK-046 ships v1.1.0, not v1.3.0-bad-migration; nothing was done. Did you mean \"DevOps Agent [EXECUTE TASK-046]: Deploy feature to production\"?", error.Message);
     }
 
     [Fact]
@@ -139,6 +142,6 @@ public sealed class TaskGateTests
 
         var error = Assert.Throws<RefusedException>(() => TaskGate.Authorize(state, "project-state.yml", "TASK-050", DeployStaging));
 
-        Assert.Equal("TASK-050 is assigned to QA \\u{202E}tnega, not to DevOps Agent; nothing was done.", error.Message);
+        Assert.Equal("TASK-050 is assigned to QA \\u{202E}tnega, not to DevOps Agent; nothing was done. Did you mean \"DevOps Agent [CONSULT]: staging status\"?", error.Message);
     }
 }
