@@ -136,7 +136,7 @@ public sealed class EnvPushTests : IDisposable
 
         Assert.Equal(ExitCodes.CommandFailed, code);
         // The push takes the environment's lock first, so the folder it cannot create is the lock's.
-        Assert.StartsWith($"error: `mkdir -p /var/www/{_folder}-not-allowed/.devops-agent", error, StringComparison.Ordinal);
+        Assert.StartsWith($"error: Cannot take the deploy lock /var/www/{_folder}-not-allowed/.devops-agent/lock on deploy@127.0.0.1:2222: ", error, StringComparison.Ordinal);
         Assert.Contains("Permission denied", error, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Trim());
         Assert.DoesNotContain(_canary, output + error, StringComparison.Ordinal);

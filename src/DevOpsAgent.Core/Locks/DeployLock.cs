@@ -27,7 +27,14 @@ public static class DeployLock
         var announced = false;
         for (var attempt = 1; ; attempt++)
         {
-            var acquire = (await runner.RunAsync(DeployLockCommands.Acquire(appPath, info), cancellationToken)).EnsureSuccess(runner.Target);
+            var acquire = await runner.RunAsync(DeployLockCommands.Acquire(appPath, info), cancellationToken);
+            if (!acquire.Succeeded)
+            {
+                // The lock's script is long; what the operator needs is which folder and why (permissions, a full disk).
+                throw new DevOpsAgentException($"Cannot take the deploy lock {DeployLockCommands.LockPathOf(appPath)} on {runner.Target}: "
+                    + $"{Secrets.Redaction.Redact(acquire.StandardError.Trim().Split('\n').LastOrDefault() ?? "")} (exit code {acquire.ExitCode})", ExitCodes.CommandFailed);
+            }
+
             var answer = acquire.StandardOutput.Trim();
             if (answer == DeployLockCommands.Acquired)
             {

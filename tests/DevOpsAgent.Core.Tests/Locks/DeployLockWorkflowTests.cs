@@ -29,6 +29,18 @@ public sealed class DeployLockWorkflowTests
         .Answer("echo \"now=", standardOutput: $"now=1000\nbeat={1000 - heartbeatAge}\nowner={Theirs.DeployId}\ninfo={Theirs.ToJson()}\n");
 
     [Fact]
+    public async Task A_lock_folder_the_deploy_user_cannot_create_is_one_line_naming_the_folder_and_why()
+    {
+        var server = new RecordingCommandRunner("deploy@staging.example.com:22")
+            .Answer("if mkdir", exitCode: 1, standardError: "mkdir: cannot create directory '/var/www/x/.devops-agent': Permission denied\n");
+
+        var error = await Assert.ThrowsAsync<DevOpsAgentException>(() => DeployLock.AcquireAsync(server, "/var/www/x", Mine, TimeSpan.Zero, Stale, CancellationToken.None));
+
+        Assert.Equal((ExitCodes.CommandFailed, "Cannot take the deploy lock /var/www/x/.devops-agent/lock on deploy@staging.example.com:22: "
+            + "mkdir: cannot create directory '/var/www/x/.devops-agent': Permission denied (exit code 1)"), (error.ExitCode, error.Message));
+    }
+
+    [Fact]
     public async Task A_free_lock_is_taken_and_released_on_dispose()
     {
         var server = Server("acquired", 0);
