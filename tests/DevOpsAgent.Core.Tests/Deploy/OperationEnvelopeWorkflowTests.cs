@@ -184,6 +184,18 @@ public sealed class OperationEnvelopeWorkflowTests
     }
 
     [Fact]
+    public async Task A_rollback_refused_for_want_of_an_earlier_release_leaves_no_journal_behind()
+    {
+        var runner = Server();
+
+        await Assert.ThrowsAsync<InvalidInputException>(() => new RollbackOperation(ProtocolFakes.Config, runner, _history, SilentObserver.Instance, TimeProvider.System)
+            .RollbackAsync(Staging, null, "alice", null, TimeSpan.FromSeconds(60), CancellationToken.None));
+
+        Assert.Contains($"rm -f {Journal}", Texts(runner));
+        Assert.Equal(DeployOutcome.Refused, Saved[^1].Outcome);
+    }
+
+    [Fact]
     public async Task A_restore_runs_on_a_server_that_records_an_interrupted_deploy_and_leaves_its_journal_for_the_recovery()
     {
         var journal = new OperationJournal
