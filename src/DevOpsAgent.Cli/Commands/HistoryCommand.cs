@@ -29,13 +29,14 @@ public static class HistoryCommand
             }
 
             var table = new Table().Border(TableBorder.Simple)
-                .AddColumns("started (UTC)", "env", "release", "commit", "outcome", "took", "by", "task", "failed step / error");
+                .AddColumns("started (UTC)", "env", "action", "release", "commit", "outcome", "took", "by", "task", "failed step / error");
             foreach (var record in records)
             {
                 var failed = record.Steps.FirstOrDefault(s => s.Outcome == StepOutcome.Failed);
                 table.AddRow(
                     Cell(record.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
                     Cell(record.Environment),
+                    Cell(record.Action),
                     Cell(record.Version ?? record.Ref),
                     Cell(DeployWorker.ShortCommit(record.Commit ?? "")),
                     Cell(record.Outcome.ToString().ToLowerInvariant()),

@@ -45,12 +45,20 @@ public sealed class TempProject : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = await CliApp.RunAsync([.. arguments, "--dir", Root], new CliConsole(output, error) { Interactive = false }, CancellationToken.None);
+        // Commands that change a server (env push) write history: to a file of the test's, never the user's.
+        var code = await CliApp.RunAsync([.. arguments, "--dir", Root, "--history", _history], new CliConsole(output, error) { Interactive = false }, CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 
+    private readonly string _history = Path.Combine(Path.GetTempPath(), $"devops-agent-test-history-{Guid.NewGuid():N}.db");
+
     public void Dispose()
     {
+        foreach (var file in new[] { _history, _history + "-wal", _history + "-shm" })
+        {
+            File.Delete(file);
+        }
+
         try
         {
             Directory.Delete(Root, recursive: true);
