@@ -86,6 +86,11 @@ public sealed class OperationEnvelope(ICommandRunner runner, IDeployHistory hist
         {
             if (operation is not null)
             {
+                if (operation.Interrupted is not null)
+                {
+                    await HandBackQuietlyAsync(operation);
+                }
+
                 await operation.DisposeAsync();
             }
 
@@ -99,5 +104,18 @@ public sealed class OperationEnvelope(ICommandRunner runner, IDeployHistory hist
         }
 
         return new OperationResult(record, failure?.ExitCode ?? ExitCodes.Success, failure);
+    }
+
+    private static async Task HandBackQuietlyAsync(ServerOperation operation)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await operation.HandBackAsync(timeout.Token);
+        }
+        catch (Exception error) when (error is DevOpsAgentException or OperationCanceledException)
+        {
+            // A lost connection: the journal the server has still says the server is half-way.
+        }
     }
 }

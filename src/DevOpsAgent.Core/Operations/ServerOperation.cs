@@ -116,6 +116,19 @@ public sealed class ServerOperation : IAsyncDisposable
         Concluded = true;
     }
 
+    /// <summary>
+    /// Puts the interrupted operation's journal back, as it was: for an operation that ran (or was refused) on an
+    /// interrupted server without recovering it, so the next deploy or rollback is told what really was half-way.
+    /// </summary>
+    public async Task HandBackAsync(CancellationToken ct)
+    {
+        if (Interrupted is { } interrupted)
+        {
+            (await _runner.RunAsync(interrupted.Write(Environment.Path), ct)).EnsureSuccess(_runner.Target);
+            Journal = interrupted;
+        }
+    }
+
     /// <summary>Releases the lock (never throws). The journal stays unless the operation concluded.</summary>
     public ValueTask DisposeAsync() => Lease.DisposeAsync();
 

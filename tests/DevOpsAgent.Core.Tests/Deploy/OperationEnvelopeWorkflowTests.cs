@@ -181,6 +181,9 @@ public sealed class OperationEnvelopeWorkflowTests
         Assert.Contains("devops-agent rollback staging", result.Error!.Message, StringComparison.Ordinal);
         Assert.Equal((DeployOutcome.Refused, "restart"), (Saved[^1].Outcome, Saved[^1].Action));
         Assert.DoesNotContain($"rm -f {Journal}", Texts(runner));
+        // The interrupted deploy's own journal is what the server keeps, not the refused restart's.
+        var lastWrite = Texts(runner).Last(t => t.Contains(Journal + ".tmp", StringComparison.Ordinal));
+        Assert.Contains("\"operation_id\":\"d2\"", lastWrite, StringComparison.Ordinal);
     }
 
     [Fact]
