@@ -106,8 +106,12 @@ for r in json.load(sys.stdin):
 recovered=0; failed=0; not_injected=0; cycles=()
 declare -A kind_total=() kind_recovered=() check_failed=()
 started=$SECONDS
-for i in $(seq 1 "$FAULTS"); do
-  if [ $((SECONDS - started)) -ge "$TIME_LIMIT" ]; then log "time limit reached after $((i - 1)) faults"; break; fi
+# N faults that really landed: an operation that ends before its fault's step is not counted, so another one
+# follows (at most twice N operations in all).
+i=0
+while [ $((recovered + failed)) -lt "$FAULTS" ] && [ "$i" -lt $((FAULTS * 2)) ]; do
+  i=$((i + 1))
+  if [ $((SECONDS - started)) -ge "$TIME_LIMIT" ]; then log "time limit reached after $((i - 1)) operations"; break; fi
   cycle_start=$SECONDS
   before=$STATE
   # The operation: forward and back alternately, now and then a redeploy or a release whose health fails.
