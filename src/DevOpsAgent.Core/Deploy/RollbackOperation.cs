@@ -144,7 +144,7 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
                 // Refused or stopped before it changed anything (no release to go back to, a cancel while choosing): nothing is half-way.
                 if (!switched && operation is { Concluded: false, Journal.Switched: false })
                 {
-                    await ConcludeQuietlyAsync(operation);
+                    await operation.TryConcludeAsync();
                 }
 
                 await operation.DisposeAsync();
@@ -155,19 +155,6 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
         }
 
         return new DeployResult(record, health, exitCode);
-    }
-
-    private static async Task ConcludeQuietlyAsync(ServerOperation operation)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await operation.ConcludeAsync(timeout.Token);
-        }
-        catch (Exception error) when (error is DevOpsAgentException or OperationCanceledException)
-        {
-            // A lost connection: the journal stays, and says only that a rollback began.
-        }
     }
 
     private static bool Matches(ServerRelease release, string to) =>

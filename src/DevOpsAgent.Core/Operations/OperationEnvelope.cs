@@ -69,7 +69,7 @@ public sealed class OperationEnvelope(ICommandRunner runner, IDeployHistory hist
             // failed atomically or before changing the server, and nothing is half-way.
             if (operation is { Interrupted: null, Journal.Switched: false } && error is not ConnectionFailedException)
             {
-                await operation.ConcludeAsync(CancellationToken.None);
+                await operation.TryConcludeAsync();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -78,8 +78,7 @@ public sealed class OperationEnvelope(ICommandRunner runner, IDeployHistory hist
             record = record with { Outcome = DeployOutcome.Failed, Error = failure.Message };
             if (operation is { Interrupted: null, Journal.Switched: false })
             {
-                using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await operation.ConcludeAsync(grace.Token);
+                await operation.TryConcludeAsync();
             }
         }
         finally
@@ -88,7 +87,7 @@ public sealed class OperationEnvelope(ICommandRunner runner, IDeployHistory hist
             {
                 if (operation.Interrupted is not null)
                 {
-                    await HandBackQuietlyAsync(operation);
+                    await operation.TryHandBackAsync();
                 }
 
                 await operation.DisposeAsync();
@@ -104,18 +103,5 @@ public sealed class OperationEnvelope(ICommandRunner runner, IDeployHistory hist
         }
 
         return new OperationResult(record, failure?.ExitCode ?? ExitCodes.Success, failure);
-    }
-
-    private static async Task HandBackQuietlyAsync(ServerOperation operation)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await operation.HandBackAsync(timeout.Token);
-        }
-        catch (Exception error) when (error is DevOpsAgentException or OperationCanceledException)
-        {
-            // A lost connection: the journal the server has still says the server is half-way.
-        }
     }
 }

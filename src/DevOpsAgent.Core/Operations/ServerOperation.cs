@@ -1,5 +1,6 @@
 using DevOpsAgent.Core.Configuration;
 using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Health;
 using DevOpsAgent.Core.Locks;
@@ -129,6 +130,15 @@ public sealed class ServerOperation : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="ConcludeAsync"/> from a failure path: bounded, and never throwing over the failure being handled. On a
+    /// lost connection the journal stays, which only makes the next run check the server again.
+    /// </summary>
+    public Task TryConcludeAsync() => QuietlyAsync(ConcludeAsync);
+
+    /// <summary><see cref="HandBackAsync"/> on the way out, bounded and never throwing, like <see cref="TryConcludeAsync"/>.</summary>
+    public Task TryHandBackAsync() => QuietlyAsync(HandBackAsync);
+
     /// <summary>Releases the lock (never throws). The journal stays unless the operation concluded.</summary>
     public ValueTask DisposeAsync() => Lease.DisposeAsync();
 
@@ -152,6 +162,19 @@ public sealed class ServerOperation : IAsyncDisposable
                 FinishedAt = row.FinishedAt ?? row.StartedAt,
                 Error = $"interrupted (the process stopped without finishing, at step {step}); found and recovered by {byId}",
             }, ct);
+        }
+    }
+
+    private static async Task QuietlyAsync(Func<CancellationToken, Task> finish)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await finish(timeout.Token);
+        }
+        catch (Exception error) when (error is DevOpsAgentException or OperationCanceledException)
+        {
+            // The journal on the server still says the server may be half-way: the safe side.
         }
     }
 
