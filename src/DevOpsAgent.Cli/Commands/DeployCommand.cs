@@ -53,7 +53,7 @@ public static class DeployCommand
                 var recorder = new RecordingCommandRunner($"{target.User}@{target.Server}:{target.Port} (dry run)").Answer("docker compose version", standardOutput: "v2\n")
                     .Answer("alembic heads", standardOutput: "<head>\n")
                     .Answer("if mkdir", standardOutput: "acquired\n");
-                var plan = await new DeployWorker(config, recorder, NoHistory.Instance, observer, TimeProvider.System).DeployAsync(request, cancellationToken);
+                var plan = await new DeployWorker(config, recorder, NoDeployHistory.Instance, observer, TimeProvider.System).DeployAsync(request, cancellationToken);
                 WritePlan(console, json, recorder);
                 return plan.ExitCode;
             }
@@ -113,16 +113,5 @@ public static class DeployCommand
         {
             console.Out.WriteLine($"  $ {command.Text}");
         }
-    }
-
-    /// <summary>A dry run leaves no trace in history.</summary>
-    private sealed class NoHistory : IDeployHistory
-    {
-        public static readonly NoHistory Instance = new();
-
-        public Task SaveAsync(DeployRecord record, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<DeployRecord>>([]);
     }
 }

@@ -58,17 +58,7 @@ public sealed class McpAgent(ParseResult parseResult)
             .Answer("docker compose version", standardOutput: "v2\n")
             .Answer("alembic heads", standardOutput: "<head>\n")
             .Answer("if mkdir", standardOutput: "acquired\n");
-        var result = await new DeployWorker(context.Config, recorder, NoHistory.Instance, SilentObserver.Instance, TimeProvider.System).DeployAsync(request, cancellationToken);
+        var result = await new DeployWorker(context.Config, recorder, NoDeployHistory.Instance, SilentObserver.Instance, TimeProvider.System).DeployAsync(request, cancellationToken);
         return (result, new DeployPlan(recorder.Target, [.. recorder.Commands.Select(c => c.Text)]));
-    }
-
-    private sealed class NoHistory : IDeployHistory
-    {
-        public static readonly NoHistory Instance = new();
-
-        public Task SaveAsync(DeployRecord record, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<DeployRecord>>([]);
     }
 }

@@ -11,4 +11,7 @@ public interface IDeployHistory
 
     /// <summary>Newest first; all environments when <paramref name="environment"/> is null.</summary>
     Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The record with this id, steps included; null when there is none.</summary>
+    Task<DeployRecord?> GetAsync(string id, CancellationToken cancellationToken);
 }

@@ -83,7 +83,14 @@ public sealed class SqliteDeployHistory : IDeployHistory
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
+        QueryAsync("WHERE $environment IS NULL OR environment = $environment ORDER BY started_at DESC, rowid DESC LIMIT $limit",
+            cancellationToken, ("$environment", environment), ("$limit", limit));
+
+    public async Task<DeployRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
+        (await QueryAsync("WHERE id = $id", cancellationToken, ("$id", id))).SingleOrDefault();
+
+    private async Task<IReadOnlyList<DeployRecord>> QueryAsync(string where, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await OpenAsync(cancellationToken);
         var records = new List<DeployRecord>();
@@ -93,11 +100,13 @@ public sealed class SqliteDeployHistory : IDeployHistory
                 SELECT id, environment, ref, commit_id, previous_commit, version, started_by, task_id, started_at, finished_at,
                        outcome, health_summary, error, revision_before, revision_after, migrations, backup, preflight,
                        preflight_override, qa_approved_by, action
-                FROM deploys WHERE $environment IS NULL OR environment = $environment
-                ORDER BY started_at DESC, rowid DESC LIMIT $limit
-                """;
-            command.Parameters.AddWithValue("$environment", (object?)environment ?? DBNull.Value);
-            command.Parameters.AddWithValue("$limit", limit);
+                FROM deploys
+                """ + " " + where;
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            }
+
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {

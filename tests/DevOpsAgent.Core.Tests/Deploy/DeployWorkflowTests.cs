@@ -199,6 +199,8 @@ public sealed class DeployWorkflowTests
 
         public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<DeployRecord>>([.. Saved]);
+
+        public Task<DeployRecord?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult(Saved.LastOrDefault(r => r.Id == id));
     }
 
     private sealed class RecordingObserver : IDeployObserver

@@ -73,4 +73,6 @@ public sealed class MemoryHistory : IDeployHistory
 
     public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<DeployRecord>>([.. Saved.Where(r => environment is null || r.Environment == environment).OrderByDescending(r => r.StartedAt).Take(limit)]);
+
+    public Task<DeployRecord?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult(Saved.LastOrDefault(r => r.Id == id));
 }
