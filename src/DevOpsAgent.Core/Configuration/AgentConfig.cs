@@ -24,6 +24,12 @@ public sealed partial record AgentConfig
     /// <summary>The optional <c>orchestrator:</c> section (project state, reports); null when absent.</summary>
     public OrchestratorConfig? Orchestrator { get; init; }
 
+    /// <summary>
+    /// The optional top-level <c>history:</c>: a postgresql:// URL (or Host=…;Database=… string) of a shared history, or a
+    /// SQLite file. May hold a password (use <c>${VAR}</c>); never printed.
+    /// </summary>
+    public string? History { get; init; }
+
     public EnvironmentConfig Environment(string name) =>
         Environments.TryGetValue(name, out var environment)
             ? environment
@@ -40,7 +46,7 @@ public sealed partial record AgentConfig
             throw new ConfigurationException(source, reader.Problems);
         }
 
-        reader.AllowOnly(mapping, "project", "repository", "compose_files", "migrations", "environments", "orchestrator");
+        reader.AllowOnly(mapping, "project", "repository", "compose_files", "migrations", "environments", "orchestrator", "history");
         var project = reader.RequiredString(mapping, "project");
         if (project.Length > MaxNameLength)
         {
@@ -71,8 +77,15 @@ public sealed partial record AgentConfig
             }
         }
 
+        var history = reader.String(mapping, "history");
+        if (history is not null && global::DevOpsAgent.Core.History.HistoryLocation.IsPostgres(history) && global::DevOpsAgent.Core.History.HistoryLocation.TryParsePostgres(history.Trim(), out _) is { } historyProblem)
+        {
+            reader.Problem(mapping["history"]!, historyProblem);
+        }
+
         var config = new AgentConfig
         {
+            History = history,
             Project = project,
             Repository = reader.RequiredString(mapping, "repository"),
             ComposeFiles = composeFiles,
