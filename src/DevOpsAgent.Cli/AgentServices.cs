@@ -1,6 +1,8 @@
 using System.CommandLine;
 using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.History;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Ssh;
 using DevOpsAgent.Infrastructure.Configuration;
@@ -18,20 +20,27 @@ public sealed class AgentServices(ParseResult parseResult)
     public AgentConfig Config => _config ??= YamlConfigLoader.Load(parseResult.GetValue(CommonOptions.Config)!, YamlConfigLoader.ProcessEnvironment());
 
     /// <summary>
-    /// The history database. A path the user gave (--history, $DEVOPS_AGENT_HISTORY) must be a file in an existing
-    /// folder: a mistyped path is refused instead of creating folders; only the default location is created.
+    /// The history store: --history, else $DEVOPS_AGENT_HISTORY_URL / $DEVOPS_AGENT_HISTORY, else devops-agent.yml's
+    /// <c>history:</c> (read only when the file exists), else the default SQLite file. A file path the user gave must be
+    /// a file in an existing folder: a mistyped path is refused instead of creating folders; only the default location is created.
     /// </summary>
-    public SqliteDeployHistory History()
+    public IDeployHistory History()
     {
-        var path = HistoryPath(parseResult);
+        var location = HistoryLocation();
+        if (location.Postgres is { } postgres)
+        {
+            // One pool per database for the process: the MCP server builds services per call.
+            return SharedPostgres.GetOrAdd(postgres.Display + "\n" + postgres.Password, _ => new PostgresDeployHistory(postgres));
+        }
+
+        var path = location.SqlitePath!;
         if (Directory.Exists(path))
         {
             throw new DevOpsAgentException($"the history database {InputText.Quote(path)} is a folder, not a file", ExitCodes.InvalidConfiguration);
         }
 
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var given = parseResult.GetValue(CommonOptions.History) is not null || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DEVOPS_AGENT_HISTORY"));
-        if (given && !Directory.Exists(folder))
+        if (location.Given && !Directory.Exists(folder))
         {
             throw new DevOpsAgentException($"the folder of the history database {InputText.Quote(path)} does not exist", ExitCodes.InvalidConfiguration);
         }
@@ -39,7 +48,30 @@ public sealed class AgentServices(ParseResult parseResult)
         return new SqliteDeployHistory(path);
     }
 
-    public static string HistoryPath(ParseResult parseResult) => parseResult.GetValue(CommonOptions.History) ?? SqliteDeployHistory.DefaultPath();
+    public HistoryLocation HistoryLocation()
+    {
+        var option = parseResult.GetValue(CommonOptions.History);
+        var urlVariable = Environment.GetEnvironmentVariable("DEVOPS_AGENT_HISTORY_URL");
+        var pathVariable = Environment.GetEnvironmentVariable("DEVOPS_AGENT_HISTORY");
+        var config = string.IsNullOrEmpty(option) && string.IsNullOrEmpty(urlVariable) && string.IsNullOrEmpty(pathVariable)
+            && File.Exists(parseResult.GetValue(CommonOptions.Config)) ? Config.History : null;
+        return Core.History.HistoryLocation.Select(option, urlVariable, pathVariable, config, SqliteDeployHistory.DefaultPath());
+    }
+
+    /// <summary>What errors call the history (a path, or a URL without its password); null when it cannot be worked out.</summary>
+    public static string? HistoryPath(ParseResult parseResult)
+    {
+        try
+        {
+            return new AgentServices(parseResult).HistoryLocation().Display;
+        }
+        catch (Exception error) when (error is DevOpsAgentException or ArgumentException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PostgresDeployHistory> SharedPostgres = new();
 
     /// <summary>One connection to the environment's server, reused for the whole operation.</summary>
     public async Task<ICommandRunner> ConnectAsync(EnvironmentConfig environment, CancellationToken cancellationToken)

@@ -92,15 +92,5 @@ public static class CliApp
             ? null
             : parseResult.RootCommandResult.Children.OfType<System.CommandLine.Parsing.ArgumentResult>().SelectMany(a => a.Tokens).FirstOrDefault()?.Value;
 
-    private static string? HistoryPath(ParseResult parseResult)
-    {
-        try
-        {
-            return AgentServices.HistoryPath(parseResult);
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
+    private static string? HistoryPath(ParseResult parseResult) => AgentServices.HistoryPath(parseResult);
 }

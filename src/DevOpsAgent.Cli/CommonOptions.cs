@@ -26,7 +26,7 @@ public static class CommonOptions
 
     public static readonly Option<string?> History = new("--history")
     {
-        Description = "Path of the history database (default: $DEVOPS_AGENT_HISTORY or ~/.local/share/devops-agent/history.db).",
+        Description = "The history: a SQLite file, or postgresql://user:password@host:port/db (default: $DEVOPS_AGENT_HISTORY_URL, $DEVOPS_AGENT_HISTORY, history: in devops-agent.yml, or ~/.local/share/devops-agent/history.db).",
         Recursive = true,
     };
 

@@ -30,7 +30,7 @@ public sealed record ToolCall(RequestContext<CallToolRequestParams>? Request, To
 /// </summary>
 public abstract class AgentTool : McpServerTool
 {
-    private readonly string _historyPath;
+    private readonly string? _historyPath;
 
     protected AgentTool(McpAgent agent, string name, string title, string description, ToolAnnotations annotations, IReadOnlyList<ToolParameter> parameters, JsonObject outputSchema)
     {

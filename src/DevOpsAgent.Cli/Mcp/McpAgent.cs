@@ -24,7 +24,7 @@ public sealed class McpAgent(ParseResult parseResult)
     /// <summary>The application's directory, the only one the check tool examines: --project-dir, else the folder of devops-agent.yml.</summary>
     public string ProjectDirectory => ProtocolServices.ProjectDirectoryOf(parseResult);
 
-    public string HistoryPath => AgentServices.HistoryPath(parseResult);
+    public string? HistoryPath => AgentServices.HistoryPath(parseResult);
 
     /// <summary>EXECUTE of a typed instruction: Layer 2, pre-flight, the report delivered like the CLI's.</summary>
     public async Task<ExecutionReport> ExecuteAsync(string taskId, Instruction instruction, IDeployObserver observer, CancellationToken cancellationToken)
