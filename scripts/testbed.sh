@@ -140,6 +140,31 @@ CFG
   exit 1
 }
 
+# A PostgreSQL for the shared-history tests (not part of any deployed stack): data in tmpfs, so a restart is a
+# fresh database; a test password that is also the canary the secret tests look for in output.
+HISTORY_PG=devops-agent-history-pg
+HISTORY_PG_PORT=15432
+HISTORY_PG_PASSWORD=canary-history-pw-5f2c9e
+start_history_pg() {
+  local state
+  state=$(docker inspect -f '{{.State.Running}}' "$HISTORY_PG" 2>/dev/null || echo missing)
+  case "$state" in
+    true) ;;
+    false) docker start "$HISTORY_PG" >/dev/null ;;
+    *) docker run -d --name "$HISTORY_PG" --label org.devops-agent.testbed=history \
+         -p "127.0.0.1:$HISTORY_PG_PORT:5432" --tmpfs /var/lib/postgresql/data:rw,size=256m \
+         -e POSTGRES_USER=deploy -e POSTGRES_PASSWORD="$HISTORY_PG_PASSWORD" -e POSTGRES_DB=history \
+         postgres:15 >/dev/null ;;
+  esac
+  for _ in $(seq 1 100); do
+    docker exec "$HISTORY_PG" pg_isready -q -h 127.0.0.1 -U deploy -d history 2>/dev/null && return
+    sleep 0.2
+  done
+  echo "testbed: PostgreSQL $HISTORY_PG did not become ready" >&2
+  docker logs --tail 20 "$HISTORY_PG" >&2 || true
+  exit 1
+}
+
 write_known_hosts() {
   : >"$TB/keys/known_hosts.new"
   for server in "${SERVERS[@]}"; do
@@ -164,6 +189,7 @@ write_env() {
       echo "DEVOPS_TESTBED_${upper}_PORT=$port"
       echo "DEVOPS_TESTBED_${upper}_HTTP_PORT=$http"
     done
+    echo "DEVOPS_TESTBED_HISTORY_URL=postgresql://deploy:$HISTORY_PG_PASSWORD@127.0.0.1:$HISTORY_PG_PORT/history"
   } >"$TB/testbed.env"
 }
 
@@ -180,9 +206,10 @@ up() {
     IFS=: read -r name port http <<<"$server"
     start_server "$name" "$port" "$http"
   done
+  start_history_pg
   write_known_hosts
   write_env
-  log "ready in $((SECONDS - started))s: staging ssh 127.0.0.1:2222, production ssh 127.0.0.1:2223, user deploy, app $APP_PATH, compose '$COMPOSE'"
+  log "ready in $((SECONDS - started))s: staging ssh 127.0.0.1:2222, production ssh 127.0.0.1:2223, user deploy, app $APP_PATH, compose '$COMPOSE', history PostgreSQL 127.0.0.1:$HISTORY_PG_PORT"
   log "variables in $TB/testbed.env"
 }
 
@@ -199,6 +226,10 @@ down() {
       docker volume ls -q --filter "label=com.docker.compose.project=$project" | xargs -r docker volume rm >/dev/null
       docker network ls -q --filter "label=com.docker.compose.project=$project" | xargs -r docker network rm >/dev/null
     done
+  fi
+  if docker info >/dev/null 2>&1 && docker inspect "$HISTORY_PG" >/dev/null 2>&1; then
+    log "removing $HISTORY_PG"
+    docker rm -f "$HISTORY_PG" >/dev/null
   fi
   for server in "${SERVERS[@]}"; do
     IFS=: read -r name _ _ <<<"$server"
