@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using DevOpsAgent.Cli.Output;
 using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.History;
+using DevOpsAgent.Infrastructure.History;
 using Spectre.Console;
 
 namespace DevOpsAgent.Cli.Commands;
@@ -47,6 +50,36 @@ public static class HistoryCommand
             }
 
             console.Ansi().Write(table);
+            return 0;
+        });
+        command.Subcommands.Add(Import(console));
+        return command;
+    }
+
+    private static Command Import(CliConsole console)
+    {
+        var file = new Argument<string>("sqlite-file") { Description = "A SQLite history database (e.g. ~/.local/share/devops-agent/history.db)." };
+        var command = new Command("import", "Copy a SQLite history into the selected history (normally a shared PostgreSQL); records already there are skipped.") { file };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var path = parseResult.GetValue(file)!;
+            if (!File.Exists(path))
+            {
+                throw new InvalidInputException($"no SQLite history file {InputText.Quote(path)}");
+            }
+
+            var services = new AgentServices(parseResult);
+            var target = services.History();
+            var result = await HistoryImport.RunAsync(new SqliteDeployHistory(path), target, cancellationToken);
+            if (parseResult.GetValue(CommonOptions.Json))
+            {
+                JsonOutput.Write(console, result);
+                return 0;
+            }
+
+            await console.Out.WriteLineAsync(
+                $"imported {result.ImportedRecords} record(s) with {result.ImportedSteps} step(s) into {services.HistoryLocation().Display}; "
+                + $"skipped {result.SkippedRecords} record(s) with {result.SkippedSteps} step(s) already there");
             return 0;
         });
         return command;
