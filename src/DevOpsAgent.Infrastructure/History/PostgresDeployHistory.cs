@@ -36,6 +36,8 @@ public sealed class PostgresDeployHistory : IDeployHistory, IAsyncDisposable
             Password = location.Password,
             Timeout = 10,
             ApplicationName = "devops-agent",
+            // Many agents share one server (max_connections is 100 by default); a burst of saves waits for a connection instead.
+            MaxPoolSize = 8,
             // The password is dropped from the connection's ConnectionString once open, so nothing can echo it later.
             PersistSecurityInfo = false,
         };

@@ -59,3 +59,9 @@ internal static class PostgresSchema
         return Math.Max(0, Migrations.Length - current);
     }
 }
+
+/// <summary>The schema version this build brings a database to.</summary>
+public static class PostgresSchemaVersions
+{
+    public static int Latest => PostgresSchema.Migrations.Length;
+}
