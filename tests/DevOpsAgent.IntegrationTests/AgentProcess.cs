@@ -34,10 +34,26 @@ public sealed class AgentProcess : IDisposable
     /// (which execs, keeping the pid): a test host started in the background may have SIGINT ignored, and the
     /// agent would inherit that.
     /// </summary>
-    public static AgentProcess Start(params string[] args)
+    public static AgentProcess Start(params string[] args) => Start(args, null);
+
+    /// <summary>
+    /// Starts devops-agent with <paramref name="args"/> and, when <paramref name="variables"/> is given, only those of
+    /// the history variables ($DEVOPS_AGENT_HISTORY, $DEVOPS_AGENT_HISTORY_URL) plus the given ones.
+    /// </summary>
+    public static AgentProcess Start(string[] args, IReadOnlyDictionary<string, string>? variables)
     {
         var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         start.Environment["NO_COLOR"] = "1";
+        if (variables is not null)
+        {
+            start.Environment.Remove("DEVOPS_AGENT_HISTORY");
+            start.Environment.Remove("DEVOPS_AGENT_HISTORY_URL");
+            foreach (var (name, value) in variables)
+            {
+                start.Environment[name] = value;
+            }
+        }
+
         foreach (var argument in (string[])["--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "devops-agent.dll"), .. args])
         {
             start.ArgumentList.Add(argument);
