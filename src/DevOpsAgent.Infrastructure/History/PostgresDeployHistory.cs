@@ -133,12 +133,22 @@ public sealed class PostgresDeployHistory : IDeployHistory, IAsyncDisposable
     }
 
     public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
-        QueryAsync("WHERE (@environment::text IS NULL OR environment = @environment) ORDER BY started_at DESC, seq DESC LIMIT @limit",
-            command =>
+        // Two statements rather than "@environment IS NULL OR …", so each has a plan that walks its newest-first index.
+        QueryAsync(ListWhere(environment is not null), command =>
             {
-                command.Parameters.Add(new NpgsqlParameter("environment", NpgsqlDbType.Text) { Value = (object?)environment ?? DBNull.Value });
+                if (environment is not null)
+                {
+                    command.Parameters.Add(new NpgsqlParameter("environment", NpgsqlDbType.Text) { Value = environment });
+                }
+
                 command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
             }, cancellationToken);
+
+    /// <summary>The statement a list runs; public so tests can EXPLAIN exactly that.</summary>
+    private static string ListWhere(bool byEnvironment) =>
+        (byEnvironment ? "WHERE environment = @environment " : "") + "ORDER BY started_at DESC, seq DESC LIMIT @limit";
+
+    public static string ListSql(bool byEnvironment) => $"SELECT {Columns} FROM devops_agent_deploys {ListWhere(byEnvironment)}";
 
     public async Task<DeployRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
         (await QueryAsync("WHERE id = @id", command => Add(command, "id", id), cancellationToken)).SingleOrDefault();

@@ -36,6 +36,22 @@ public sealed class HistoryDatabase : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
+    /// <summary>Every row's first column, one per line (EXPLAIN's plan).</summary>
+    public async Task<string> TextAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(Location));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return string.Join('\n', lines);
+    }
+
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();

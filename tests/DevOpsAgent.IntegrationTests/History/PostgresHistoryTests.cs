@@ -110,6 +110,32 @@ public sealed class PostgresHistoryTests
         Assert.Equal(100, all.Count(r => r.Id.StartsWith("direct-", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData(true, "devops_agent_deploys_environment_newest")]
+    [InlineData(false, "devops_agent_deploys_newest")]
+    public async Task The_latest_records_of_a_large_history_are_read_through_a_newest_first_index_without_sorting(bool byEnvironment, string index)
+    {
+        await using var database = await HistoryDatabase.CreateAsync();
+        await using var history = new PostgresDeployHistory(database.Location);
+        await history.MigrateAsync(Ct);
+        await database.ScalarAsync("""
+            INSERT INTO devops_agent_deploys (id, action, environment, ref, started_by, started_at, outcome, health_summary)
+            SELECT 'bulk-' || i, 'deploy', 'env-' || (i % 5), 'main', 'bot', timestamptz '2026-01-01' + i * interval '1 minute', 'Succeeded', ''
+            FROM generate_series(1, 20000) AS i;
+            ANALYZE devops_agent_deploys;
+            SELECT 0
+            """);
+
+        var sql = PostgresDeployHistory.ListSql(byEnvironment).Replace("@environment", "'env-3'").Replace("@limit", "20");
+        var plan = await database.TextAsync("EXPLAIN " + sql);
+
+        Assert.Contains(index, plan);
+        Assert.DoesNotContain("Sort", plan);
+        var latest = await history.ListAsync(byEnvironment ? "env-3" : null, 20, Ct);
+        Assert.Equal(byEnvironment ? "bulk-19998" : "bulk-20000", latest[0].Id);
+        Assert.Equal(20, latest.Count);
+    }
+
     /// <summary>An agent's own folder: the reference config plus a project state where its task belongs to someone else.</summary>
     private sealed record RefusingAgent(string Task, string ConfigPath)
     {
