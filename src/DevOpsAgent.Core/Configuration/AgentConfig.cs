@@ -26,9 +26,9 @@ public sealed partial record AgentConfig
 
     /// <summary>
     /// The optional top-level <c>history:</c>: a postgresql:// URL (or Host=…;Database=… string) of a shared history, or a
-    /// SQLite file. May hold a password (use <c>${VAR}</c>); never printed.
+    /// SQLite file. May hold a password (use <c>${VAR}</c>), which the location never prints or serializes.
     /// </summary>
-    public string? History { get; init; }
+    public global::DevOpsAgent.Core.History.HistoryLocation? History { get; init; }
 
     public EnvironmentConfig Environment(string name) =>
         Environments.TryGetValue(name, out var environment)
@@ -77,8 +77,10 @@ public sealed partial record AgentConfig
             }
         }
 
-        var history = reader.String(mapping, "history");
-        if (history is not null && global::DevOpsAgent.Core.History.HistoryLocation.IsPostgres(history) && global::DevOpsAgent.Core.History.HistoryLocation.TryParsePostgres(history.Trim(), out _) is { } historyProblem)
+        var historyText = reader.String(mapping, "history");
+        string? historyProblem = null;
+        var history = historyText is null ? null : global::DevOpsAgent.Core.History.HistoryLocation.TryParse(historyText, out historyProblem);
+        if (historyProblem is not null)
         {
             reader.Problem(mapping["history"]!, historyProblem);
         }

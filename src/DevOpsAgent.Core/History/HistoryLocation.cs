@@ -14,7 +14,8 @@ public sealed class PostgresLocation
 
     public string? User { get; init; }
 
-    /// <summary>A secret: never printed, logged or put in an error.</summary>
+    /// <summary>A secret: never printed, logged, serialized or put in an error.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? Password { get; init; }
 
     /// <summary>postgresql://user@host:port/db — what errors and --verbose may show.</summary>
@@ -45,7 +46,7 @@ public sealed class HistoryLocation
     /// --history, then $DEVOPS_AGENT_HISTORY_URL, then $DEVOPS_AGENT_HISTORY, then the config's <c>history:</c>, then the
     /// default SQLite file. A value is a PostgreSQL location when it looks like one, else a file path.
     /// </summary>
-    public static HistoryLocation Select(string? option, string? urlVariable, string? pathVariable, string? config, string defaultPath)
+    public static HistoryLocation Select(string? option, string? urlVariable, string? pathVariable, HistoryLocation? config, string defaultPath)
     {
         if (!string.IsNullOrEmpty(option))
         {
@@ -64,7 +65,7 @@ public sealed class HistoryLocation
             return Parse(pathVariable, "$DEVOPS_AGENT_HISTORY");
         }
 
-        return !string.IsNullOrEmpty(config) ? Parse(config, "devops-agent.yml: history") : Sqlite(defaultPath);
+        return config ?? Sqlite(defaultPath);
     }
 
     /// <summary>A value from <paramref name="source"/> (named in errors, which never quote the value: it may hold a password).</summary>
@@ -79,6 +80,19 @@ public sealed class HistoryLocation
         return problem is null
             ? new HistoryLocation(null, location) { Given = true }
             : throw new DevOpsAgentException($"{source}: {problem}", ExitCodes.InvalidConfiguration);
+    }
+
+    /// <summary>Like <see cref="Parse"/>, for a validator that collects problems: null and the problem when invalid.</summary>
+    public static HistoryLocation? TryParse(string text, out string? problem)
+    {
+        if (!IsPostgres(text))
+        {
+            problem = null;
+            return Sqlite(text, given: true);
+        }
+
+        problem = TryParsePostgres(text.Trim(), out var location);
+        return problem is null ? new HistoryLocation(null, location) { Given = true } : null;
     }
 
     public static bool IsPostgres(string text)

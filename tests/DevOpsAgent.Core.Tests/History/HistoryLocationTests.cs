@@ -66,7 +66,8 @@ public sealed class HistoryLocationTests
     [Fact]
     public void The_option_wins_over_the_variables_which_win_over_the_config_which_wins_over_the_default()
     {
-        const string option = "postgresql://a@h/option", url = "postgresql://a@h/url", path = "/tmp/variable.db", config = "postgresql://a@h/config";
+        const string option = "postgresql://a@h/option", url = "postgresql://a@h/url", path = "/tmp/variable.db";
+        var config = HistoryLocation.Parse("postgresql://a@h/config", "history");
 
         Assert.Equal("option", HistoryLocation.Select(option, url, path, config, "/d.db").Postgres!.Database);
         Assert.Equal("url", HistoryLocation.Select(null, url, path, config, "/d.db").Postgres!.Database);
@@ -101,7 +102,8 @@ public sealed class HistoryLocationTests
         var variables = new Dictionary<string, string> { ["HISTORY_PASSWORD"] = Canary };
 
         var config = AgentConfig.Read(YamlConfigLoader.Parse(yaml), variables);
-        Assert.Equal($"postgresql://deploy:{Canary}@db:5432/history", config.History);
+        Assert.Equal((Canary, "postgresql://deploy@db:5432/history"), (config.History!.Postgres!.Password, config.History.Display));
+        Assert.DoesNotContain(Canary, config.ToString() + System.Text.Json.JsonSerializer.Serialize(config.History));
 
         var error = Assert.Throws<ConfigurationException>(() => AgentConfig.Read(YamlConfigLoader.Parse(yaml.Replace("5432/history", "5432/")), variables));
         Assert.StartsWith("devops-agent.yml: history: the URL should name one database", error.Message);
