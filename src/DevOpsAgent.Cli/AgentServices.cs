@@ -55,6 +55,12 @@ public sealed class AgentServices(ParseResult parseResult)
         var pathVariable = Environment.GetEnvironmentVariable("DEVOPS_AGENT_HISTORY");
         var config = string.IsNullOrEmpty(option) && string.IsNullOrEmpty(urlVariable) && string.IsNullOrEmpty(pathVariable)
             && File.Exists(parseResult.GetValue(CommonOptions.Config)) ? Config.History : null;
+        // Like orchestrator.project_state, a relative file in devops-agent.yml is relative to that file's folder.
+        if (config?.SqlitePath is { } file && !Path.IsPathRooted(file))
+        {
+            config = Core.History.HistoryLocation.Sqlite(Path.Combine(Commands.ProtocolServices.ConfigDirectory(parseResult), file), given: true);
+        }
+
         return Core.History.HistoryLocation.Select(option, urlVariable, pathVariable, config, SqliteDeployHistory.DefaultPath());
     }
 

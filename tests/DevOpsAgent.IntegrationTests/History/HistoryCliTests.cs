@@ -75,6 +75,22 @@ public sealed class HistoryCliTests
         Assert.Contains("v9.9.9", table.Out);
     }
 
+    [Fact]
+    public async Task A_sqlite_file_named_in_the_config_is_relative_to_the_config_folder()
+    {
+        var folder = Directory.CreateTempSubdirectory("history-config-").FullName;
+        var config = Path.Combine(folder, "devops-agent.yml");
+        File.WriteAllText(config, File.ReadAllText(AgentCli.ExampleConfig) + "\nhistory: team-history.db\n");
+        await new SqliteDeployHistory(Path.Combine(folder, "team-history.db")).SaveAsync(SampleRecords.Full("from-config") with { Version = "v7.7.7" }, Ct);
+
+        using var process = AgentProcess.Start(["history", "--config", config], new Dictionary<string, string>());
+        var (code, output, error) = await process.WaitAsync(minutes: 2);
+
+        Assert.True(code == 0, output + error);
+        Assert.Contains("v7.7.7", output);
+        Directory.Delete(folder, recursive: true);
+    }
+
     public static TheoryData<string, string> Failures => new()
     {
         { "unreachable", "is unreachable:" },
