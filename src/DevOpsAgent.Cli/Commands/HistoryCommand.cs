@@ -15,7 +15,7 @@ public static class HistoryCommand
     {
         var environment = new Argument<string?>("environment") { Description = "Only this environment.", Arity = ArgumentArity.ZeroOrOne };
         var limit = CommonOptions.InRange(new Option<int>("--limit", "-n") { Description = "How many deploys to show (1-10000).", DefaultValueFactory = _ => 20 }, 1, 10_000);
-        var command = new Command("history", "Past deploys, newest first, from this machine's history.") { environment, limit };
+        var command = new Command("history", "Past deploys, newest first, from the selected history (this machine's SQLite file, or a shared PostgreSQL).") { environment, limit };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var records = await new AgentServices(parseResult).History().ListAsync(parseResult.GetValue(environment), parseResult.GetValue(limit), cancellationToken);
