@@ -23,7 +23,7 @@ public sealed class HistoryCliTests
         await local.SaveAsync(SampleRecords.Full("imp-3", "staging", minutes: 3, steps: 0), Ct);
         var cli = new AgentCli(database.Url);
 
-        var first = await cli.RunAsync("history", "import", file);
+        var first = await cli.RunAsync("history", "import", file, "--verbose");
         Assert.True(first.ExitCode == 0, first.Out + first.Error);
         Assert.Contains($"imported 3 record(s) with 5 step(s) into postgresql://deploy@127.0.0.1:15432/{database.Location.Database}; skipped 0 record(s) with 0 step(s)", first.Out);
 
