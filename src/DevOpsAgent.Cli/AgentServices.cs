@@ -48,6 +48,37 @@ public sealed class AgentServices(ParseResult parseResult)
         return new SqliteDeployHistory(path);
     }
 
+    /// <summary>
+    /// The history for an operation that changes a server: <see cref="History"/>, telling the environment's webhooks
+    /// (devops-agent.yml <c>notifications:</c>) when an operation starts and how it ends. Reading and importing
+    /// history use <see cref="History"/> itself, which tells nobody.
+    /// </summary>
+    public IDeployHistory OperationHistory()
+    {
+        var history = History();
+        var config = File.Exists(parseResult.GetValue(CommonOptions.Config)) ? Config : null;
+        if (config is null || config.Environments.Values.All(e => e.Notifications.Count == 0))
+        {
+            return history;
+        }
+
+        return NotificationHub.Wrap(history, config, SecretValues(Commands.ProtocolServices.ConfigDirectory(parseResult)));
+    }
+
+    /// <summary>The local .env's values (when there is one), masked in notifications besides what looks like a secret.</summary>
+    private static IReadOnlyCollection<string> SecretValues(string projectDirectory)
+    {
+        try
+        {
+            var path = Path.Combine(projectDirectory, ".env");
+            return File.Exists(path) ? [.. Core.Dotenv.DotenvParser.Parse(File.ReadAllText(path), path).Entries.Select(e => e.Value)] : [];
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or DevOpsAgentException)
+        {
+            return [];
+        }
+    }
+
     public HistoryLocation HistoryLocation()
     {
         var option = parseResult.GetValue(CommonOptions.History);

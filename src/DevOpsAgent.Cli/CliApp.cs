@@ -71,7 +71,10 @@ public static class CliApp
                 // which would cut a rollback short; Program.cs owns the signals and the operations their grace.
                 ProcessTerminationTimeout = null,
             };
-            return await parseResult.InvokeAsync(configuration, cancellationToken);
+            NotificationHub.Warn = line => console.Error.WriteLine(line);
+            var code = await parseResult.InvokeAsync(configuration, cancellationToken);
+            await NotificationHub.DrainAsync();
+            return code;
         }
         catch (Exception error)
         {

@@ -70,7 +70,7 @@ public static class BackupCommands
             await using var runner = await services.ConnectAsync(target, cancellationToken);
             var observer = new ConsoleDeployObserver(console, parseResult.GetValue(CliApp.Verbose), silent: parseResult.GetValue(CommonOptions.Json));
             // One transaction: a restore that fails or is cut off leaves the database as it was, so nothing is half-way.
-            var result = await new OperationEnvelope(runner, services.History(), observer, TimeProvider.System).RunAsync(
+            var result = await new OperationEnvelope(runner, services.OperationHistory(), observer, TimeProvider.System).RunAsync(
                 target, "restore", name, AgentServices.Actor(), null, async (steps, _, ct) =>
                 {
                     var compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, target, ct), ct);

@@ -58,7 +58,7 @@ public static class DeployCommand
                 return plan.ExitCode;
             }
 
-            var history = services.History();
+            var history = services.OperationHistory();
             await using var runner = await services.ConnectAsync(target, cancellationToken);
             var result = await new DeployWorker(config, runner, history, observer, TimeProvider.System).DeployAsync(request, cancellationToken);
             WriteResult(console, json, result, target.Name);

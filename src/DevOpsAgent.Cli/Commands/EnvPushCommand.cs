@@ -38,7 +38,7 @@ public static class EnvPushCommand
                 // The upload is one atomic rename, but it must not land in the middle of a deploy that reads .env.
                 await using var runner = await services.ConnectAsync(target, cancellationToken);
                 var observer = new ConsoleDeployObserver(console, parse.GetValue(CliApp.Verbose), silent: true);
-                var operation = await new OperationEnvelope(runner, services.History(), observer, TimeProvider.System).RunAsync(
+                var operation = await new OperationEnvelope(runner, services.OperationHistory(), observer, TimeProvider.System).RunAsync(
                     target, "env push", ".env", AgentServices.Actor(), null, async (steps, _, ct) =>
                     {
                         pushed = await steps.RunAsync("upload", async () => await sync.PushAsync(local, content, dryRun: false, ct), ct);

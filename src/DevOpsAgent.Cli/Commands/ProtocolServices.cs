@@ -25,7 +25,7 @@ internal static class ProtocolServices
         {
             Config = config,
             ConnectAsync = services.ConnectAsync,
-            History = services.History(),
+            History = services.OperationHistory(),
             LoadState = () => statePath is null ? null : ProjectStateFile.Load(statePath),
             StateSource = statePath,
             LoadProjectAsync = async cancellationToken =>

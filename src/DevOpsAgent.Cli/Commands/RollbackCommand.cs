@@ -47,7 +47,7 @@ public static class RollbackCommand
             }
 
             var observer = new ConsoleDeployObserver(console, parseResult.GetValue(CliApp.Verbose), json);
-            var result = await new RollbackOperation(services.Config, runner, services.History(), observer, TimeProvider.System)
+            var result = await new RollbackOperation(services.Config, runner, services.OperationHistory(), observer, TimeProvider.System)
                 .RollbackAsync(target, releaseName, AgentServices.Actor(), taskId, parseResult.GetValue(LockCommand.StaleAfter), cancellationToken);
             DeployCommand.WriteResult(console, json, result, target.Name);
             return result.ExitCode;

@@ -41,12 +41,15 @@ public sealed record EnvironmentConfig
     /// <summary>How many releases' images stay tagged on the server for rollbacks without a rebuild.</summary>
     public int KeepReleases { get; init; } = 5;
 
+    /// <summary>Webhooks told when an operation on this environment starts and how it ends.</summary>
+    public IReadOnlyList<DevOpsAgent.Core.Notifications.WebhookConfig> Notifications { get; init; } = [];
+
     public bool IsLocal => Server == LocalServer;
 
     internal static EnvironmentConfig Read(ConfigReader reader, string project, IReadOnlyList<string> composeFiles, string name, ConfigMapping mapping)
     {
         reader.AllowOnly(mapping, "server", "port", "user", "path", "identity_file", "known_hosts", "branch", "tag",
-            "compose_project", "compose_files", "health", "preflight", "keep_releases");
+            "compose_project", "compose_files", "health", "preflight", "keep_releases", "notifications");
         var preflight = reader.Mapping(mapping["preflight"]);
         if (preflight is not null)
         {
@@ -93,6 +96,7 @@ public sealed record EnvironmentConfig
             Health = HealthConfig.Read(reader, reader.Mapping(mapping["health"])),
             PreflightTestedOn = preflight is null ? null : reader.RequiredString(preflight, "tested_on"),
             KeepReleases = reader.Integer(mapping, "keep_releases", 5, 1, 100),
+            Notifications = DevOpsAgent.Core.Notifications.WebhookConfig.ReadAll(reader, mapping),
         };
     }
 

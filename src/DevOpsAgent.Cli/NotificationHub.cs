@@ -1,0 +1,31 @@
+using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Notifications;
+using DevOpsAgent.Infrastructure.Notifications;
+
+namespace DevOpsAgent.Cli;
+
+/// <summary>
+/// The webhooks of this process: one sender, the histories that notify, and, before the CLI exits, a bounded
+/// wait for deliveries still under way (a dead webhook costs a command at most <see cref="DrainLimit"/>).
+/// </summary>
+public static class NotificationHub
+{
+    public static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(20);
+
+    private static readonly Lazy<HttpWebhookSender> Sender = new(HttpWebhookSender.Create);
+    private static readonly Deliveries Pending = new();
+
+    /// <summary>Where a delivery that failed for good is reported (the CLI's stderr).</summary>
+    public static Action<string> Warn { get; set; } = line => Console.Error.WriteLine(line);
+
+    public static IDeployHistory Wrap(IDeployHistory history, AgentConfig config, IReadOnlyCollection<string> secrets)
+    {
+        var notifying = new NotifyingDeployHistory(history,
+            environment => config.Environments.TryGetValue(environment, out var e) ? e.Notifications : [],
+            Sender.Value, secrets, Pending, line => Warn(line));
+        return notifying;
+    }
+
+    public static Task DrainAsync() => Pending.DrainAsync(DrainLimit);
+}
