@@ -72,9 +72,7 @@ public static class CliApp
                 ProcessTerminationTimeout = null,
             };
             NotificationHub.Warn = line => console.Error.WriteLine(line);
-            var code = await parseResult.InvokeAsync(configuration, cancellationToken);
-            await NotificationHub.DrainAsync();
-            return code;
+            return await parseResult.InvokeAsync(configuration, cancellationToken);
         }
         catch (Exception error)
         {
@@ -83,6 +81,11 @@ public static class CliApp
             // Our own errors keep their kind: a failed rollback's message says what state the server is in.
             var reported = cancellationToken.IsCancellationRequested && error is not DevOpsAgentException ? new OperationCanceledException(cancellationToken) : error;
             return await ErrorBoundary.WriteAsync(console, reported, verbose, parseResult is null ? null : HistoryPath(parseResult));
+        }
+        finally
+        {
+            // A failed operation is told too: its webhooks' deliveries are waited for (bounded) on every way out.
+            await NotificationHub.DrainAsync();
         }
     }
 

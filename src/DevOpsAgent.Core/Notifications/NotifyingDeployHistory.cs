@@ -30,7 +30,8 @@ public sealed class Deliveries
 /// History that also tells each environment's webhooks. Every server-changing operation saves its record when it
 /// starts (Running) and when it ends (Succeeded, Failed, RolledBack), on its failure and cancel paths too, so the
 /// record's outcome changes are the events: first Running → started; a final outcome → succeeded, failed or
-/// rolled_back, once per record. Refused EXECUTEs and plans send nothing. Delivery runs beside the operation and
+/// rolled_back, once per record (refused after it started counts as failed). EXECUTEs refused before they start, and
+/// plans, send nothing. Delivery runs beside the operation and
 /// never fails or delays it: the caller waits (bounded) for what is still being sent before the
 /// process ends (<see cref="Deliveries.DrainAsync"/>); a delivery that failed for good is one warning, without the webhook's secret.
 /// </summary>
@@ -86,6 +87,8 @@ public sealed class NotifyingDeployHistory(
             DeployOutcome.Succeeded => NotificationEvent.Succeeded,
             DeployOutcome.Failed => NotificationEvent.Failed,
             DeployOutcome.RolledBack => NotificationEvent.RolledBack,
+            // Refused by its own checks after it had been told as started: for the listener, it failed.
+            DeployOutcome.Refused when _told.GetValueOrDefault(record.Id, DeployOutcome.Planned) == DeployOutcome.Running => NotificationEvent.Failed,
             _ => null,
         };
         if (e is null)

@@ -132,6 +132,8 @@ public sealed class NotificationTests
         await history.SaveAsync(ok, default);
         await history.SaveAsync(ok with { Id = "d-3", Outcome = DeployOutcome.Refused }, default);
         await history.SaveAsync(ok with { Id = "d-4", Environment = "staging" }, default);
+        await history.SaveAsync(ok with { Id = "d-5", Outcome = DeployOutcome.Running }, default);
+        await history.SaveAsync(ok with { Id = "d-5", Outcome = DeployOutcome.Refused }, default);
         await deliveries.DrainAsync(TimeSpan.FromSeconds(10));
 
         var events = sent.Select(s => (s.Display, Event(s.Body), Id(s.Body))).ToList();
@@ -139,9 +141,11 @@ public sealed class NotificationTests
         [
             ("https://a.example.com/…", "started", "d-2"), ("https://a.example.com/…", "succeeded", "d-2"),
             ("https://a.example.com/…", "started", Failed.Id), ("https://a.example.com/…", "rolled_back", Failed.Id),
+            ("https://a.example.com/…", "started", "d-5"), ("https://a.example.com/…", "failed", "d-5"),
         ], events.Where(e => e.Item1.StartsWith("https://a", StringComparison.Ordinal)).OrderBy(e => e.Item3, StringComparer.Ordinal).ThenBy(e => e.Item2 != "started"));
-        Assert.Equal([("https://b.example.com/…", "rolled_back", Failed.Id)], events.Where(e => e.Item1.StartsWith("https://b", StringComparison.Ordinal)));
-        Assert.Equal(4, inner.Saved.Count);
+        Assert.Equal([("https://b.example.com/…", "rolled_back", Failed.Id), ("https://b.example.com/…", "failed", "d-5")],
+            events.Where(e => e.Item1.StartsWith("https://b", StringComparison.Ordinal)).OrderBy(e => e.Item3, StringComparer.Ordinal));
+        Assert.Equal(5, inner.Saved.Count);
     }
 
     [Fact]
