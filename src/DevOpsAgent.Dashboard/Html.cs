@@ -29,7 +29,7 @@ internal static class Html
         code{background:#eef0f3;padding:0 .2rem}form.inline{display:inline}
         #live{font-size:.8rem;color:#9aa5b1}pre{background:#111;color:#ddd;padding:.5rem;max-height:24rem;overflow:auto}
         </style></head><body>
-        <header><b>devops-agent</b><a href="/">Overview</a><a href="/history">History</a><a href="/diff">Diff</a><span id="live">…</span></header>
+        <header><b>devops-agent</b><a href="/">Overview</a><a href="/history">History</a><span id="live">…</span></header>
         <main>{{{body}}}</main>
         <script>
         (function(){var s=new EventSource('/events');var l=document.getElementById('live');
