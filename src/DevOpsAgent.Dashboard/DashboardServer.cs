@@ -35,7 +35,8 @@ public sealed partial class DashboardServer(DashboardContext context, DashboardB
             }
             catch (Exception error) when (!http.Response.HasStarted)
             {
-                http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                // Our own errors (no such environment, an invalid value) are the request's fault; anything else is ours.
+                http.Response.StatusCode = error is Core.Errors.DevOpsAgentException ? StatusCodes.Status400BadRequest : StatusCodes.Status500InternalServerError;
                 await WriteHtmlAsync(http, Html.Page("Error", Html.Error(DashboardErrors.OneLine(error))));
             }
         });
