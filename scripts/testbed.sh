@@ -36,6 +36,8 @@ install_packages() {
   command -v debootstrap >/dev/null || need+=(debootstrap)
   command -v curl >/dev/null || need+=(curl)
   command -v unshare >/dev/null || need+=(util-linux)
+  # The dashboard's browser tests drive headless Chromium.
+  [ -x /usr/bin/chromium ] || need+=(chromium)
   if [ ${#need[@]} -gt 0 ]; then
     log "installing ${need[*]}"
     apt-get update -qq

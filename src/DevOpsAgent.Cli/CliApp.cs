@@ -38,6 +38,7 @@ public static class CliApp
         root.Subcommands.Add(MessageCommands.Execute(console));
         root.Subcommands.Add(MessageCommands.Consult(console));
         root.Subcommands.Add(Mcp.McpCommand.Create(console));
+        root.Subcommands.Add(DashboardCommand.Create(console));
         MessageCommands.AttachBareMessage(root, console);
         return root;
     }

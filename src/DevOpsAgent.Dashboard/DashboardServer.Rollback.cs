@@ -1,0 +1,140 @@
+using System.Security.Cryptography;
+using System.Text;
+using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Git;
+using DevOpsAgent.Core.Locks;
+using DevOpsAgent.Core.Protocol;
+using Microsoft.AspNetCore.Http;
+using static DevOpsAgent.Dashboard.Html;
+
+namespace DevOpsAgent.Dashboard;
+
+public sealed partial class DashboardServer
+{
+    /// <summary>
+    /// POST only, with the form's anti-CSRF value and the environment's name typed as confirmation; then the
+    /// same RollbackOperation as the CLI (lock, journal, history), followed live on the operation's page.
+    /// </summary>
+    private async Task RollbackAsync(HttpContext http, string environment)
+    {
+        var target = Environment(environment);
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        string? error = null;
+        string? releaseName = null;
+        string? taskId = null;
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(form["csrf"].ToString().PadRight(_csrf.Length)[.._csrf.Length]), Encoding.ASCII.GetBytes(_csrf)))
+        {
+            http.Response.StatusCode = StatusCodes.Status403Forbidden;
+            error = "the form is stale or came from another site (anti-CSRF check failed); reload the page";
+        }
+        else if (form["confirm"].ToString() != target.Name)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            error = $"not confirmed: type the environment's name ({target.Name}) to roll it back";
+        }
+        else if (_operations.Running(target.Name))
+        {
+            http.Response.StatusCode = StatusCodes.Status409Conflict;
+            error = $"a rollback of {target.Name} started from this dashboard is still running";
+        }
+        else
+        {
+            try
+            {
+                releaseName = form["to"].ToString() is { Length: > 0 } named ? GitRef.ParseRelease(named).Name : null;
+                taskId = form["task"].ToString() is { Length: > 0 } id ? TaskId.Parse(id) : null;
+            }
+            catch (DevOpsAgentException invalid)
+            {
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                error = DashboardErrors.OneLine(invalid);
+            }
+        }
+
+        if (error is not null)
+        {
+            await WriteHtmlAsync(http, Pages.RollbackForm(target, _csrf, error));
+            return;
+        }
+
+        var operation = _operations.Start(target.Name);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using var runner = await context.ConnectAsync(target, CancellationToken.None);
+                var result = await new RollbackOperation(context.Config, runner, context.History, operation, TimeProvider.System)
+                    .RollbackAsync(target, releaseName, context.Actor, taskId, DeployLock.DefaultStaleAfter, CancellationToken.None);
+                var r = result.Record;
+                operation.Finish(
+                    $"{r.Outcome.ToString().ToLowerInvariant()}: {target.Name} {(r.Outcome == DeployOutcome.Succeeded ? $"now serves {r.Version}" : r.Error ?? "")}",
+                    result.ExitCode == ExitCodes.Success);
+            }
+            catch (Exception failure)
+            {
+                operation.Finish($"failed: {DashboardErrors.OneLine(failure)}", false);
+            }
+            finally
+            {
+                _status.Invalidate(target.Name);
+            }
+        });
+        http.Response.Redirect($"/operations/{operation.Id}");
+    }
+
+    private Task OperationPageAsync(HttpContext http, string id)
+    {
+        if (_operations.Find(id) is not { } operation)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return WriteHtmlAsync(http, Page("Not found", Error("no such operation (the dashboard was restarted?)")));
+        }
+
+        return WriteHtmlAsync(http, Page($"Rollback of {operation.Environment}", $$"""
+            <h1>Rollback of {{E(operation.Environment)}}</h1>
+            <pre id="progress"></pre><p id="outcome">running…</p>
+            <script>
+            (function(){var s=new EventSource('/operations/{{E(id)}}/events');var p=document.getElementById('progress');
+            s.addEventListener('line',function(e){p.textContent+=e.data+'\n';});
+            s.addEventListener('done',function(e){var o=document.getElementById('outcome');o.textContent=e.data;o.className=e.data.indexOf('succeeded')===0?'ok':'bad';s.close();});})();
+            </script>
+            """));
+    }
+
+    private async Task OperationEventsAsync(HttpContext http, string id)
+    {
+        if (_operations.Find(id) is not { } operation)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        StartEvents(http);
+        var sent = 0;
+        while (!http.RequestAborted.IsCancellationRequested)
+        {
+            var done = operation.Outcome;
+            foreach (var line in operation.LinesFrom(sent))
+            {
+                await SendAsync(http, "line", line);
+                sent++;
+            }
+
+            if (done is not null)
+            {
+                await SendAsync(http, "done", done);
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), http.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
