@@ -23,7 +23,7 @@ public static class DashboardCommand
             var context = new DashboardContext
             {
                 Config = services.Config,
-                History = services.History(),
+                History = services.OperationHistory(), // a rollback from the page tells the webhooks like any other
                 ConnectAsync = services.ConnectAsync,
                 Actor = $"dashboard ({AgentServices.Actor()})",
                 Token = token,
