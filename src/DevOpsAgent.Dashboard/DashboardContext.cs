@@ -1,6 +1,7 @@
 using DevOpsAgent.Core.Configuration;
 using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Execution;
+using DevOpsAgent.Core.Protocol;
 
 namespace DevOpsAgent.Dashboard;
 
@@ -17,6 +18,19 @@ public sealed record DashboardContext
     public required string Actor { get; init; }
 
     public DashboardToken? Token { get; init; }
+
+    /// <summary>The server's secret files (its .env, read to mask its values in live logs); null masks by pattern only.</summary>
+    public Func<EnvironmentConfig, CancellationToken, Task<ISecretFileStore>>? OpenSecretFilesAsync { get; init; }
+
+    /// <summary>
+    /// Layer 2: the protocol services an EXECUTE goes through, with the page's operation as observer. A rollback
+    /// that names a task runs as <c>DevOps Agent [EXECUTE TASK-…]: Rollback &lt;env&gt;</c> does (TaskGate, a
+    /// recorded refusal, the report); null when the dashboard runs without them (tests of the pages).
+    /// </summary>
+    public Func<IDeployObserver, ProtocolContext>? Protocol { get; init; }
+
+    /// <summary>An Orchestrator's project state is configured: then every rollback from the page needs a task assigned to DevOps Agent.</summary>
+    public bool RequiresTask { get; init; }
 
     public TimeSpan StatusTimeout { get; init; } = TimeSpan.FromSeconds(8);
 

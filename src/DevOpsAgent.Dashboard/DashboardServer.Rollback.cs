@@ -50,11 +50,18 @@ public sealed partial class DashboardServer
                 http.Response.StatusCode = StatusCodes.Status400BadRequest;
                 error = DashboardErrors.OneLine(invalid);
             }
+
+            if (error is null && taskId is null && context.RequiresTask)
+            {
+                // Layer 2: with an Orchestrator's project state, nothing changes a server without a task assigned to DevOps Agent.
+                http.Response.StatusCode = StatusCodes.Status400BadRequest;
+                error = "a task id is required: this project's Orchestrator state is configured, so a rollback runs only for a task assigned to DevOps Agent";
+            }
         }
 
         if (error is not null)
         {
-            await WriteHtmlAsync(http, Pages.RollbackForm(target, _csrf, error));
+            await WriteHtmlAsync(http, Pages.RollbackForm(target, _csrf, error, context.RequiresTask));
             return;
         }
 
@@ -63,13 +70,10 @@ public sealed partial class DashboardServer
         {
             try
             {
-                await using var runner = await context.ConnectAsync(target, CancellationToken.None);
-                var result = await new RollbackOperation(context.Config, runner, context.History, operation, TimeProvider.System)
-                    .RollbackAsync(target, releaseName, context.Actor, taskId, DeployLock.DefaultStaleAfter, CancellationToken.None);
-                var r = result.Record;
-                operation.Finish(
-                    $"{r.Outcome.ToString().ToLowerInvariant()}: {target.Name} {(r.Outcome == DeployOutcome.Succeeded ? $"now serves {r.Version}" : r.Error ?? "")}",
-                    result.ExitCode == ExitCodes.Success);
+                var (summary, succeeded) = taskId is not null && context.Protocol is { } protocol
+                    ? await RollbackForTaskAsync(protocol(operation) with { Actor = context.Actor }, target.Name, releaseName, taskId)
+                    : await OperatorRollbackAsync(target, releaseName, taskId, operation);
+                operation.Finish(summary, succeeded);
             }
             catch (Exception failure)
             {
@@ -81,6 +85,36 @@ public sealed partial class DashboardServer
             }
         });
         http.Response.Redirect($"/operations/{operation.Id}");
+    }
+
+    /// <summary>An operator's rollback (no Orchestrator state configured, no task): the CLI's <c>rollback</c>.</summary>
+    private async Task<(string Summary, bool Succeeded)> OperatorRollbackAsync(Core.Configuration.EnvironmentConfig target, string? releaseName, string? taskId, RunningOperation operation)
+    {
+        await using var runner = await context.ConnectAsync(target, CancellationToken.None);
+        var result = await new RollbackOperation(context.Config, runner, context.History, operation, TimeProvider.System)
+            .RollbackAsync(target, releaseName, context.Actor, taskId, DeployLock.DefaultStaleAfter, CancellationToken.None);
+        var r = result.Record;
+        return ($"{r.Outcome.ToString().ToLowerInvariant()}: {target.Name} {(r.Outcome == DeployOutcome.Succeeded ? $"now serves {r.Version}" : r.Error ?? "")}",
+            result.ExitCode == ExitCodes.Success);
+    }
+
+    /// <summary>
+    /// A rollback for a task: the EXECUTE the Orchestrator would send, through the same executor (TaskGate first; a
+    /// refusal is recorded in history and nothing is touched).
+    /// </summary>
+    private static async Task<(string Summary, bool Succeeded)> RollbackForTaskAsync(ProtocolContext protocol, string environment, string? releaseName, string taskId)
+    {
+        var instruction = new RollbackInstruction(environment, releaseName is null ? null : GitRef.ParseRelease(releaseName));
+        var report = await new ProtocolExecutor(protocol).ExecuteAsync(new AgentMessage(MessageMode.Execute, taskId, instruction.Describe()), instruction, CancellationToken.None);
+        var outcome = report.Outcome switch
+        {
+            ReportOutcome.Succeeded => "succeeded",
+            ReportOutcome.RolledBack => "rolled back",
+            ReportOutcome.Refused => "refused",
+            _ => "failed",
+        };
+        var detail = report.Outcome == ReportOutcome.Succeeded ? $"{environment} now serves {report.Release?.Version} for {taskId}" : report.Reason ?? "";
+        return ($"{outcome}: {InputText.OneLine(Core.Secrets.Redaction.Redact(detail))}", report.ExitCode == ExitCodes.Success);
     }
 
     private Task OperationPageAsync(HttpContext http, string id)

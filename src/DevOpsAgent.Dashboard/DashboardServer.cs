@@ -99,8 +99,10 @@ public sealed partial class DashboardServer(DashboardContext context, DashboardB
         app.MapGet("/history", HistoryAsync);
         app.MapGet("/deploys/{id}", DetailAsync);
         app.MapGet("/events", EventsAsync);
+        app.MapGet("/environments/{environment}", EnvironmentPageAsync);
+        app.MapGet("/environments/{environment}/logs", LogsAsync);
         app.MapGet("/rollback/{environment}", (HttpContext http, string environment) =>
-            WriteHtmlAsync(http, Pages.RollbackForm(Environment(environment), _csrf, null)));
+            WriteHtmlAsync(http, Pages.RollbackForm(Environment(environment), _csrf, null, context.RequiresTask)));
         app.MapPost("/rollback/{environment}", RollbackAsync);
         app.MapGet("/operations/{id}", OperationPageAsync);
         app.MapGet("/operations/{id}/events", OperationEventsAsync);

@@ -26,7 +26,7 @@ public static class Pages
                 { Status: { } status } => $"<span class=\"{(status.AllHealthy ? "ok" : "bad")}\">{E(status.Summary)}</span>",
                 _ => "-",
             };
-            body.Append(CultureInfo.InvariantCulture, $"<tr data-env=\"{E(environment.Name)}\"><td><b>{E(environment.Name)}</b></td><td>{E(environment.User)}@{E(environment.Server)}:{environment.Port} <code>{E(environment.Path)}</code></td>");
+            body.Append(CultureInfo.InvariantCulture, $"<tr data-env=\"{E(environment.Name)}\"><td><b><a href=\"/environments/{Uri.EscapeDataString(environment.Name)}\">{E(environment.Name)}</a></b></td><td>{E(environment.User)}@{E(environment.Server)}:{environment.Port} <code>{E(environment.Path)}</code></td>");
             body.Append(CultureInfo.InvariantCulture, $"<td class=\"release\">{(release is null ? "-" : $"{E(release.Version)} <code>{E(DeployWorker.ShortCommit(release.Commit))}</code><br><small>{Time(release.DeployedAt)} by {E(release.DeployedBy)}</small>")}</td>");
             body.Append(CultureInfo.InvariantCulture, $"<td>single</td><td class=\"health\">{health}</td><td>{E(view?.Status?.Operation ?? (view?.Status is null ? "-" : "free"))}</td>");
             body.Append(CultureInfo.InvariantCulture, $"<td><a href=\"/rollback/{Uri.EscapeDataString(environment.Name)}\">roll back…</a></td></tr>");
@@ -144,14 +144,14 @@ public static class Pages
         return svg.Append("</svg>").ToString();
     }
 
-    public static string RollbackForm(EnvironmentConfig environment, string antiforgery, string? error) => Page($"Roll back {environment.Name}", $"""
+    public static string RollbackForm(EnvironmentConfig environment, string antiforgery, string? error, bool taskRequired = false) => Page($"Roll back {environment.Name}", $"""
         <h1>Roll back {E(environment.Name)}</h1>
         {(error is null ? "" : Error(error))}
         <p>Goes back to the previous release (or the one named): database downgraded to its revision, its kept images, health verified — the same operation as <code>devops-agent rollback {E(environment.Name)}</code>, under its lock and journal, recorded in history.</p>
         <form id="rollback" method="post" action="/rollback/{Uri.EscapeDataString(environment.Name)}">
         <input type="hidden" name="csrf" value="{E(antiforgery)}">
         <p><label>Release to go back to (empty: the previous one) <input name="to" id="to"></label></p>
-        <p><label>Task id (recorded in history) <input name="task" id="task" placeholder="TASK-001"></label></p>
+        {(taskRequired ? "<p><label>Task id — required: the Orchestrator's project state is configured, so the task must be assigned to DevOps Agent (Layer 2) <input name=\"task\" id=\"task\" placeholder=\"TASK-001\" required></label></p>" : "<p><label>Task id (optional; when given, the task must be assigned to DevOps Agent, as an EXECUTE) <input name=\"task\" id=\"task\" placeholder=\"TASK-001\"></label></p>")}
         <p><label>Type <b>{E(environment.Name)}</b> to confirm <input name="confirm" id="confirm" autocomplete="off" required></label></p>
         <p><button type="submit" id="do-rollback">Roll back {E(environment.Name)}</button></p>
         </form>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DevOpsAgent.Dashboard;
+using DevOpsAgent.Infrastructure.Protocol;
 
 namespace DevOpsAgent.Cli.Commands;
 
@@ -27,6 +28,9 @@ public static class DashboardCommand
                 ConnectAsync = services.ConnectAsync,
                 Actor = $"dashboard ({AgentServices.Actor()})",
                 Token = token,
+                OpenSecretFilesAsync = services.OpenSecretFilesAsync,
+                Protocol = observer => ProtocolServices.Create(parseResult, observer),
+                RequiresTask = ProjectStateFile.PathFor(services.Config, parseResult.GetValue(CommonOptions.Config)!) is not null,
             };
             await new DashboardServer(context, binding).RunAsync(
                 url => console.Out.WriteLine($"Dashboard on {url}{(token is null ? "" : " (token required)")}; Ctrl+C stops it."),
