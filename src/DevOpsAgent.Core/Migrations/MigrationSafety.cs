@@ -1,3 +1,5 @@
+using DevOpsAgent.Core.Secrets;
+
 namespace DevOpsAgent.Core.Migrations;
 
 /// <summary>
@@ -41,7 +43,10 @@ public static class MigrationSafety
     /// <summary>Every pending revision judged from <c>alembic upgrade --sql</c>'s output.</summary>
     /// <param name="pending">The pending revision ids, oldest first.</param>
     /// <param name="script">What alembic printed (possibly cut short).</param>
-    /// <param name="renderError">Why alembic stopped, when it failed: revisions it did not finish are unknown.</param>
+    /// <param name="renderError">
+    /// Why alembic stopped, when it failed: revisions it did not finish are unknown. Redacted, since a
+    /// SQLAlchemy error can quote the database URL.
+    /// </param>
     public static IReadOnlyList<RevisionSafety> Classify(IReadOnlyList<string> pending, string script, string? renderError = null)
     {
         var rendered = SqlScript.ByRevision(script).ToDictionary(r => r.Revision);
@@ -63,7 +68,7 @@ public static class MigrationSafety
         {
             foreach (var (category, reason, alternative) in SafetyRules.Judge(statement, createdTables))
             {
-                findings.Add(new SafetyFinding(sql.Revision, SqlScript.Display(statement), category, reason, alternative));
+                findings.Add(new SafetyFinding(sql.Revision, Redaction.Redact(SqlScript.Display(statement)), category, reason, alternative));
             }
         }
 
@@ -73,6 +78,6 @@ public static class MigrationSafety
 
     private static RevisionSafety NotRendered(string revision, string? error) =>
         new(revision, MigrationRisk.Unknown, [new SafetyFinding(revision, "", MigrationRisk.Unknown,
-            "could not render offline SQL" + (string.IsNullOrWhiteSpace(error) ? "" : $" ({error.Trim()})"),
+            "could not render offline SQL" + (string.IsNullOrWhiteSpace(error) ? "" : $" ({Redaction.Redact(error.Trim())})"),
             "read the migration: offline mode cannot run op.get_bind() or data queries, so check its operations by hand")]);
 }

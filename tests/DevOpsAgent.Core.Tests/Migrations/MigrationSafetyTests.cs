@@ -148,8 +148,10 @@ public sealed class MigrationSafetyTests
         Assert.Equal(MigrationRisk.Additive, Judge("ALTER TABLE items ADD COLUMN note TEXT DEFAULT ' NOT NULL DROP COLUMN x gen_random_uuid()'").Category);
 
     [Fact]
-    public void A_finding_prints_the_statement_with_literals_cut() =>
-        Assert.Equal("UPDATE users SET api_key = 'sk-…' WHERE id = 1", Judge("UPDATE users SET api_key = 'sk-live-0123456789' WHERE id = 1").Statement);
+    public void A_finding_prints_the_statement_with_literals_cut_and_secret_looking_values_masked() =>
+        Assert.Equal(
+            ["UPDATE users SET note = 'hel…' WHERE id = 1", "UPDATE users SET api_key = *** WHERE id = 1"],
+            [Judge("UPDATE users SET note = 'hello world' WHERE id = 1").Statement, Judge("UPDATE users SET api_key = 'sk-live-0123456789' WHERE id = 1").Statement]);
 
     [Fact]
     public void Real_offline_sql_from_an_empty_database_is_additive_and_its_function_body_is_one_statement()
@@ -214,6 +216,12 @@ public sealed class MigrationSafetyTests
         Assert.Equal([("0002", MigrationRisk.Unknown), ("0003", MigrationRisk.Unknown)], safety.Select(s => (s.Revision, s.Verdict)));
         Assert.All(safety, s => Assert.StartsWith("could not render offline SQL", Assert.Single(s.Findings).Reason, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_render_error_quoting_the_database_url_never_shows_its_password() =>
+        Assert.Equal(
+            "could not render offline SQL (sqlalchemy.exc.ArgumentError: Could not parse URL from string 'postgresql://shop:***@db:5432/shop')",
+            Assert.Single(Assert.Single(MigrationSafety.Classify(["0002"], "", "sqlalchemy.exc.ArgumentError: Could not parse URL from string 'postgresql://shop:s3cret@db:5432/shop'")).Findings).Reason);
 
     [Fact]
     public void A_revision_with_nothing_but_bookkeeping_is_additive() =>
