@@ -109,9 +109,9 @@ internal static partial class SafetyRules
             return (MigrationRisk.Additive, "drops a constraint (a short lock, no scan)", null);
         }
 
-        if (AddConstraint().IsMatch(action))
+        if (AddConstraint().Match(action) is { Success: true } constraint)
         {
-            return AddConstraintAction(action);
+            return AddConstraintAction(action, constraint.Groups["kind"].Value);
         }
 
         if (action.StartsWith("ADD ", StringComparison.Ordinal))
@@ -143,9 +143,9 @@ internal static partial class SafetyRules
         return (MigrationRisk.Unknown, "unknown, review", null);
     }
 
-    private static (MigrationRisk, string, string?) AddConstraintAction(string action)
+    private static (MigrationRisk, string, string?) AddConstraintAction(string action, string kind)
     {
-        if (action.Contains(" NOT VALID", StringComparison.Ordinal))
+        if (action.EndsWith(" NOT VALID", StringComparison.Ordinal))
         {
             return (MigrationRisk.Additive, "adds the constraint NOT VALID: no scan, only new rows are checked", null);
         }
@@ -155,16 +155,14 @@ internal static partial class SafetyRules
             return (MigrationRisk.Additive, "adds the constraint over an index already built", null);
         }
 
-        if (action.Contains("PRIMARY KEY", StringComparison.Ordinal) || action.Contains(" UNIQUE", StringComparison.Ordinal))
+        return kind switch
         {
-            var kind = action.Contains("PRIMARY KEY", StringComparison.Ordinal) ? "PRIMARY KEY" : "UNIQUE";
-            return (MigrationRisk.Locking, "builds a unique index while blocking reads and writes",
-                $"CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … {kind} USING INDEX");
-        }
-
-        return action.Contains("FOREIGN KEY", StringComparison.Ordinal)
-            ? (MigrationRisk.Locking, "validates every row while blocking writes to both tables", NotValid)
-            : (MigrationRisk.Locking, "checks every row while blocking reads and writes", NotValid);
+            "PRIMARY KEY" or "UNIQUE" => (MigrationRisk.Locking, "builds a unique index while blocking reads and writes",
+                $"CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … {kind} USING INDEX"),
+            "FOREIGN KEY" => (MigrationRisk.Locking, "validates every row while blocking writes to both tables", NotValid),
+            "CHECK" => (MigrationRisk.Locking, "checks every row while blocking reads and writes", NotValid),
+            _ => (MigrationRisk.Locking, "builds an index and checks every row while blocking reads and writes", null),
+        };
     }
 
     private static (MigrationRisk, string, string?) AddColumn(string action)
@@ -225,7 +223,7 @@ internal static partial class SafetyRules
 
     private static string Name(string qualified) => qualified[(qualified.LastIndexOf('.') + 1)..];
 
-    [GeneratedRegex(@"^(BEGIN|COMMIT|END|START TRANSACTION|SET |RESET )|^(CREATE TABLE|INSERT INTO|UPDATE|DELETE FROM) (PUBLIC\.)?ALEMBIC_VERSION\b")]
+    [GeneratedRegex(@"^(BEGIN|COMMIT|END|START TRANSACTION)\b|^(SET|RESET) |^(CREATE TABLE|INSERT INTO|UPDATE|DELETE FROM) (PUBLIC\.)?ALEMBIC_VERSION\b")]
     private static partial Regex Bookkeeping();
 
     [GeneratedRegex(@"^CREATE (UNLOGGED |TEMP |TEMPORARY )?TABLE (IF NOT EXISTS )?(?<table>[\w.]+)")]
@@ -243,7 +241,7 @@ internal static partial class SafetyRules
     [GeneratedRegex(@"^DROP (TABLE|SEQUENCE|TYPE|VIEW|MATERIALIZED VIEW|SCHEMA|DOMAIN|FUNCTION) ")]
     private static partial Regex DropObject();
 
-    [GeneratedRegex(@"^ADD (CONSTRAINT [\w.]+ )?(PRIMARY KEY|UNIQUE|FOREIGN KEY|CHECK|EXCLUDE)\b")]
+    [GeneratedRegex(@"^ADD (CONSTRAINT [\w.]+ )?(?<kind>PRIMARY KEY|UNIQUE|FOREIGN KEY|CHECK|EXCLUDE)\b")]
     private static partial Regex AddConstraint();
 
     [GeneratedRegex(@"^ADD (COLUMN )?(IF NOT EXISTS )?")]

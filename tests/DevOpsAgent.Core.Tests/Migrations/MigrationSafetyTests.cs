@@ -13,6 +13,8 @@ public sealed class MigrationSafetyTests
     [InlineData("CREATE TABLE orders (\n    id SERIAL NOT NULL, \n    note TEXT DEFAULT 'x', \n    PRIMARY KEY (id)\n)", "creates a new table")]
     [InlineData("CREATE TABLE IF NOT EXISTS public.\"Orders\" (id INTEGER)", "creates a new table")]
     [InlineData("ALTER TABLE items ADD COLUMN price NUMERIC(10, 2)", "adds a nullable column")]
+    [InlineData("ALTER TABLE items ADD COLUMN unique_code TEXT", "adds a nullable column")]
+    [InlineData("ALTER TABLE items ADD COLUMN IF NOT EXISTS qty INTEGER NOT NULL DEFAULT 0", "constant default")]
     [InlineData("ALTER TABLE items ADD COLUMN qty INTEGER DEFAULT '0' NOT NULL", "constant default")]
     [InlineData("ALTER TABLE items ADD COLUMN description TEXT DEFAULT '' NOT NULL", "constant default")]
     [InlineData("ALTER TABLE items ADD COLUMN created_at TIMESTAMP WITH TIME ZONE DEFAULT now() NOT NULL", "constant default")]
@@ -76,6 +78,9 @@ public sealed class MigrationSafetyTests
     [InlineData("ALTER TABLE things ADD CONSTRAINT pk_x PRIMARY KEY (id)", "unique index", "PRIMARY KEY USING INDEX")]
     [InlineData("ALTER TABLE things ADD PRIMARY KEY (id)", "unique index", "PRIMARY KEY USING INDEX")]
     [InlineData("DROP INDEX ix_orders_note", "ACCESS EXCLUSIVE", "DROP INDEX CONCURRENTLY")]
+    [InlineData("DROP INDEX IF EXISTS ix_orders_note", "ACCESS EXCLUSIVE", "DROP INDEX CONCURRENTLY")]
+    [InlineData("ALTER TABLE items ADD CONSTRAINT unique_sku_fk FOREIGN KEY(sku) REFERENCES skus (code)", "validates every row", "NOT VALID")]
+    [InlineData("CREATE INDEX ON items (name)", "blocking every write", "CONCURRENTLY")]
     [InlineData("UPDATE items SET qty = 1 WHERE qty IS NULL", "rewrites data, review", "batches")]
     public void Locking_statements_block_the_old_release_while_they_run(string statement, string reason, string alternative)
     {
