@@ -3,6 +3,7 @@ using DevOpsAgent.Core.Compose;
 using DevOpsAgent.Core.Migrations;
 using DevOpsAgent.Core.Shell;
 using DevOpsAgent.Infrastructure.Ssh;
+using Xunit.Abstractions;
 
 namespace DevOpsAgent.IntegrationTests;
 
@@ -13,7 +14,7 @@ namespace DevOpsAgent.IntegrationTests;
 /// nullable column and a foreign key without NOT VALID). A destructive revision is committed on a scratch branch of
 /// the app folder's own clone, never in the shared origin.
 /// </summary>
-public sealed class MigrationSafetyTests : IAsyncLifetime
+public sealed class MigrationSafetyTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int HttpPort = 18141;
 
@@ -154,11 +155,13 @@ public sealed class MigrationSafetyTests : IAsyncLifetime
             Findings(safety["0004"]));
 
         var text = await CliAsync("migrations", "staging");
+        output.WriteLine(text.Out);
         Assert.True(text.ExitCode == 0, text.Out + text.Error);
         Assert.Contains("safety: additive (runs while the old release serves)", text.Out, StringComparison.Ordinal);
         Assert.Contains("safety: destructive (refused for a zero-downtime switch; needs a maintenance window)", text.Out, StringComparison.Ordinal);
         Assert.Contains("destructive: drops a column the old release may still read or write, with its data: ALTER TABLE items DROP COLUMN description", text.Out, StringComparison.Ordinal);
         Assert.Contains("instead: CREATE INDEX CONCURRENTLY", text.Out, StringComparison.Ordinal);
+        Assert.Contains("Zero-downtime switch: refused (0003 locking, 0004 destructive); these need a maintenance window.", text.Out, StringComparison.Ordinal);
 
         // Rendering offline ran nothing.
         var revision = await ServerAsync(_compose.Exec("db", "sh", "-c", "psql -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\" -tAc 'SELECT version_num FROM alembic_version'"));

@@ -51,6 +51,13 @@ public static class MigrationsCommand
             }
 
             console.Out.WriteLine(plan.Heads.Count > 1 ? $"Several heads ({string.Join(", ", plan.Heads)}): a deploy would be refused until they are merged." : plan.Summary);
+            if (safety.Count > 0)
+            {
+                var refused = safety.Where(s => !s.AllowsLiveSwitch).ToList();
+                console.Out.WriteLine(refused.Count == 0
+                    ? "Zero-downtime switch: allowed (every pending revision is additive)."
+                    : $"Zero-downtime switch: refused ({string.Join(", ", refused.Select(s => $"{s.Revision} {s.Verdict.ToString().ToLowerInvariant()}"))}); these need a maintenance window.");
+            }
             return 0;
         });
         return command;
