@@ -12,7 +12,8 @@ namespace DevOpsAgent.IntegrationTests;
 /// mode in the stack's own backend image on the test bed, and the verdicts are checked against what the migration
 /// files in the bed's origin really do (0001 creates items, 0002 adds a column with a constant default, 0003 adds a
 /// nullable column and a foreign key without NOT VALID). A destructive revision is committed on a scratch branch of
-/// the app folder's own clone, never in the shared origin.
+/// the app folder's own clone, never in the shared origin, with a revision that queries the database, which
+/// offline mode cannot render.
 /// </summary>
 public sealed class MigrationSafetyTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -35,6 +36,27 @@ public sealed class MigrationSafetyTests(ITestOutputHelper output) : IAsyncLifet
         def downgrade() -> None:
             pass
         """;
+
+    /// <summary>A data query: alembic's offline mode cannot run it, so it stops rendering here.</summary>
+    private const string QueryingRevision = """"
+        """count items"""
+        from alembic import op
+        import sqlalchemy as sa
+
+        revision = "0005"
+        down_revision = "0004"
+        branch_labels = None
+        depends_on = None
+
+
+        def upgrade() -> None:
+            if op.get_bind().execute(sa.text("SELECT count(*) FROM items")).scalar() > 0:
+                op.execute("UPDATE items SET name = lower(name)")
+
+
+        def downgrade() -> None:
+            pass
+        """";
 
     private readonly string _scratch = Directory.CreateTempSubdirectory("devops-agent-migsafety-").FullName;
     private ScratchApp _app = null!;
@@ -115,11 +137,12 @@ public sealed class MigrationSafetyTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal([(MigrationRisk.Additive, "creates a new table")], Assert.Single(fromBase).Findings.Select(f => (f.Category, f.Reason)));
         Assert.StartsWith("CREATE TABLE items ( id SERIAL NOT NULL, name VARCHAR(200) NOT NULL,", fromBase[0].Findings[0].Statement, StringComparison.Ordinal);
 
-        // The code moves to v1.3.0-bad-migration plus a destructive 0004, committed on a scratch branch of the
+        // The code moves to v1.3.0-bad-migration plus a destructive 0004 and a 0005 that queries, committed on a scratch branch of the
         // app folder's clone; the database stays at 0001.
         await ServerAsync(ShellCommand.Raw(
             $"git checkout -q -b migsafety-scratch v1.3.0-bad-migration && cat > backend/alembic/versions/0004_drop_description.py <<'EOF'\n{DestructiveRevision}\nEOF\n"
-            + "git add backend/alembic/versions/0004_drop_description.py && git -c user.name=it -c user.email=it@example.com commit -qm 'drop items.description'")
+            + $"cat > backend/alembic/versions/0005_count_items.py <<'EOF'\n{QueryingRevision}\nEOF\n"
+            + "git add backend/alembic/versions && git -c user.name=it -c user.email=it@example.com commit -qm 'drop items.description, count items'")
             .InDirectory(_app.Path));
         await ServerAsync(ShellCommand.Of("flock", [".", .. _compose.Flavor == ComposeFlavor.V2 ? ["docker", "compose"] : new[] { "docker-compose" },
             "-p", _app.Name, "-f", "docker-compose.prod.yml", "build", "backend"]).InDirectory(_app.Path));
@@ -129,10 +152,10 @@ public sealed class MigrationSafetyTests(ITestOutputHelper output) : IAsyncLifet
         using var document = JsonDocument.Parse(json.Out);
         var root = document.RootElement;
         Assert.Equal("0001", root.GetProperty("current").GetString());
-        Assert.Equal(["0002", "0003", "0004"], root.GetProperty("pending").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+        Assert.Equal(["0002", "0003", "0004", "0005"], root.GetProperty("pending").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
         Assert.False(root.GetProperty("live_switch_allowed").GetBoolean());
         var safety = root.GetProperty("safety").EnumerateArray().ToDictionary(s => s.GetProperty("revision").GetString()!);
-        Assert.Equal(["0002", "0003", "0004"], safety.Keys);
+        Assert.Equal(["0002", "0003", "0004", "0005"], safety.Keys);
 
         Assert.Equal(("additive", true), Verdict(safety["0002"]));
         Assert.Equal(
@@ -154,6 +177,10 @@ public sealed class MigrationSafetyTests(ITestOutputHelper output) : IAsyncLifet
             [("ALTER TABLE items DROP COLUMN description", "destructive"), ("CREATE INDEX ix_items_name ON items (name)", "locking")],
             Findings(safety["0004"]));
 
+        Assert.Equal(("unknown", false), Verdict(safety["0005"]));
+        var notRendered = Assert.Single(safety["0005"].GetProperty("findings").EnumerateArray());
+        Assert.Equal("could not render offline SQL (AttributeError: 'NoneType' object has no attribute 'scalar')", notRendered.GetProperty("reason").GetString());
+
         var text = await CliAsync("migrations", "staging");
         output.WriteLine(text.Out);
         Assert.True(text.ExitCode == 0, text.Out + text.Error);
@@ -161,7 +188,7 @@ public sealed class MigrationSafetyTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Contains("safety: destructive (refused for a zero-downtime switch; needs a maintenance window)", text.Out, StringComparison.Ordinal);
         Assert.Contains("destructive: drops a column the old release may still read or write, with its data: ALTER TABLE items DROP COLUMN description", text.Out, StringComparison.Ordinal);
         Assert.Contains("instead: CREATE INDEX CONCURRENTLY", text.Out, StringComparison.Ordinal);
-        Assert.Contains("Zero-downtime switch: refused (0003 locking, 0004 destructive); these need a maintenance window.", text.Out, StringComparison.Ordinal);
+        Assert.Contains("Zero-downtime switch: refused (0003 locking, 0004 destructive, 0005 unknown); these need a maintenance window.", text.Out, StringComparison.Ordinal);
 
         // Rendering offline ran nothing.
         var revision = await ServerAsync(_compose.Exec("db", "sh", "-c", "psql -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\" -tAc 'SELECT version_num FROM alembic_version'"));

@@ -77,9 +77,7 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
         }
 
         var result = await runner.RunAsync(alembic.UpgradeSql(plan.Current, plan.Head), cancellationToken);
-        var error = result.Succeeded
-            ? null
-            : result.StandardError.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? $"exit code {result.ExitCode}";
+        var error = result.Succeeded ? null : MigrationSafety.RenderError(result.StandardError, result.ExitCode);
         return MigrationSafety.Classify([.. plan.Pending.Select(p => p.Id)], result.StandardOutput, error);
     }
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using DevOpsAgent.Core.Secrets;
 
 namespace DevOpsAgent.Core.Migrations;
@@ -38,7 +39,7 @@ public sealed record RevisionSafety(string Revision, MigrationRisk Verdict, IRea
 /// Classifies the PostgreSQL SQL of pending alembic revisions for a zero-downtime switch, with the rules and the
 /// safe alternatives of squawk and strong_migrations. Pure: the SQL comes from <see cref="AlembicCommands.UpgradeSql"/>.
 /// </summary>
-public static class MigrationSafety
+public static partial class MigrationSafety
 {
     /// <summary>Every pending revision judged from <c>alembic upgrade --sql</c>'s output.</summary>
     /// <param name="pending">The pending revision ids, oldest first.</param>
@@ -57,6 +58,18 @@ public static class MigrationSafety
         return [.. pending.Select(id => complete.Contains(id) && rendered.TryGetValue(id, out var sql)
             ? Revision(sql)
             : NotRendered(id, renderError))];
+    }
+
+    /// <summary>
+    /// The line of alembic's stderr that says why it stopped: the exception of its traceback (or alembic's own
+    /// <c>FAILED:</c>), not the exit code docker-compose v1's <c>run</c> prints after it.
+    /// </summary>
+    public static string RenderError(string standardError, int exitCode)
+    {
+        var lines = standardError.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return lines.LastOrDefault(l => ErrorLine().IsMatch(l))
+            ?? lines.LastOrDefault(l => !l.All(char.IsDigit))
+            ?? $"exit code {exitCode}";
     }
 
     /// <summary>One revision's verdict from its statements.</summary>
@@ -80,4 +93,7 @@ public static class MigrationSafety
         new(revision, MigrationRisk.Unknown, [new SafetyFinding(revision, "", MigrationRisk.Unknown,
             "could not render offline SQL" + (string.IsNullOrWhiteSpace(error) ? "" : $" ({Redaction.Redact(error.Trim())})"),
             "read the migration: offline mode cannot run op.get_bind() or data queries, so check its operations by hand")]);
+
+    [GeneratedRegex(@"^([A-Za-z_][\w.]*(Error|Exception|Exit)\b.*:|FAILED:)")]
+    private static partial Regex ErrorLine();
 }

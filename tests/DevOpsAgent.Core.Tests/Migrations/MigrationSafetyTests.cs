@@ -228,6 +228,16 @@ public sealed class MigrationSafetyTests
             "could not render offline SQL (sqlalchemy.exc.ArgumentError: Could not parse URL from string 'postgresql://shop:***@db:5432/shop')",
             Assert.Single(Assert.Single(MigrationSafety.Classify(["0002"], "", "sqlalchemy.exc.ArgumentError: Could not parse URL from string 'postgresql://shop:s3cret@db:5432/shop'")).Findings).Reason);
 
+    [Theory]
+    [InlineData("Creating shop_backend_run ... done\nINFO  [alembic.runtime.migration] Running upgrade 0004 -> 0005, count items\nTraceback (most recent call last):\n"
+        + "  File \"/m/versions/0005.py\", line 6, in upgrade\n    ^^^^^^^^\nAttributeError: 'NoneType' object has no attribute 'scalar'\n1\n",
+        "AttributeError: 'NoneType' object has no attribute 'scalar'")]
+    [InlineData("  FAILED: Can't locate revision identified by '0009'\n", "FAILED: Can't locate revision identified by '0009'")]
+    [InlineData("DATABASE_URL is not set; alembic reads it from the environment\n", "DATABASE_URL is not set; alembic reads it from the environment")]
+    [InlineData("1\n", "exit code 1")]
+    public void The_render_error_is_the_exception_line_not_the_exit_code_compose_prints_after_it(string standardError, string expected) =>
+        Assert.Equal(expected, MigrationSafety.RenderError(standardError, 1));
+
     [Fact]
     public void A_revision_with_nothing_but_bookkeeping_is_additive() =>
         Assert.Equal(MigrationRisk.Additive, Assert.Single(MigrationSafety.Classify(["0002"], "-- Running upgrade 0001 -> 0002\n\nUPDATE alembic_version SET version_num='0002' WHERE alembic_version.version_num = '0001';\n")).Verdict);
