@@ -120,6 +120,10 @@ public sealed class MigrationSafetyTests(ITestOutputHelper output) : IAsyncLifet
 
     public async Task DisposeAsync()
     {
+        // ScratchApp removes containers, volumes and networks; the images this test's deploy and build made are
+        // its own too (their repository is the scratch project's name), so they go as well.
+        await _ssh.RunAsync(ShellCommand.Raw(
+            $"docker images --format '{{{{.Repository}}}}:{{{{.Tag}}}}' | grep -E '^{_app.Name}[-_]' | xargs -r docker rmi -f >/dev/null"), Timeout);
         await _ssh.DisposeAsync();
         await _app.DisposeAsync();
         Directory.Delete(_scratch, recursive: true);
