@@ -18,6 +18,14 @@ public sealed record AlembicCommands(ComposeCommands Compose, MigrationsConfig C
 
     public ShellCommand Upgrade(string target = "head") => Alembic("upgrade", target);
 
+    /// <summary>
+    /// The SQL the upgrade from <paramref name="current"/> (null: an empty database) to <paramref name="head"/>
+    /// would run, rendered offline (nothing is executed), for <see cref="MigrationSafety"/>. Same container and
+    /// environment as the real upgrade, so env.py finds DATABASE_URL and picks the PostgreSQL dialect.
+    /// </summary>
+    public ShellCommand UpgradeSql(string? current, string head) =>
+        Alembic("upgrade", current is null ? head : $"{current}:{head}", "--sql");
+
     /// <summary>Downgrades to an exact revision (or <c>base</c>), never blindly <c>-1</c>.</summary>
     public ShellCommand Downgrade(string target) => Alembic("downgrade", target);
 

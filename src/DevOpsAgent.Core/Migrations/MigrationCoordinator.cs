@@ -64,6 +64,23 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
         return new MigrationInspection(new MigrationPlan(current, heads, pending), [.. graph.Select(Describe).Reverse()]);
     }
 
+    /// <summary>
+    /// Each pending revision's safety for a switch while the old release serves, from the SQL alembic renders
+    /// offline. A migration that needs a live connection makes alembic fail: its revision and the later ones are
+    /// then unknown, never a crash.
+    /// </summary>
+    public async Task<IReadOnlyList<RevisionSafety>> SafetyAsync(MigrationPlan plan, CancellationToken cancellationToken)
+    {
+        if (plan.Pending.Count == 0 || plan.Head is null)
+        {
+            return [];
+        }
+
+        var result = await runner.RunAsync(alembic.UpgradeSql(plan.Current, plan.Head), cancellationToken);
+        var error = result.Succeeded ? null : MigrationSafety.RenderError(result.StandardError, result.ExitCode);
+        return MigrationSafety.Classify([.. plan.Pending.Select(p => p.Id)], result.StandardOutput, error);
+    }
+
     /// <summary>Upgrades to the plan's head and proves the database got there.</summary>
     public async Task<string?> UpgradeAsync(MigrationPlan plan, CancellationToken cancellationToken, Action<string>? onOutput = null)
     {

@@ -107,7 +107,9 @@ public static partial class AlembicOutput
     [GeneratedRegex(@"^([0-9A-Za-z_]+)(?: \(.*\))?$")]
     private static partial Regex RevisionLine();
 
-    [GeneratedRegex(@"^(?<down>.+?) -> (?<rev>[0-9A-Za-z_]+)(?: \([a-z]+\))*, (?<msg>.*)$")]
+    // A revision without a docstring has an empty message: alembic prints "0003 -> 0004 (head), ", which the
+    // line's Trim() turns into a trailing comma.
+    [GeneratedRegex(@"^(?<down>.+?) -> (?<rev>[0-9A-Za-z_]+)(?: \([a-z]+\))*,(?: (?<msg>.*))?$")]
     private static partial Regex HistoryLine();
 
     [GeneratedRegex(@"^revision(?:\s*:\s*str)?\s*=\s*[""']([^""']+)[""']", RegexOptions.Multiline)]
