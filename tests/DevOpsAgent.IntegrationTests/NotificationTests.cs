@@ -22,7 +22,7 @@ public sealed class NotificationTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
         _serving = Task.Run(ServeAsync);
@@ -92,12 +92,4 @@ public sealed class NotificationTests : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

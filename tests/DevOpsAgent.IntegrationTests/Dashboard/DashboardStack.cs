@@ -106,12 +106,7 @@ public sealed class DashboardStack : IAsyncDisposable
     /// <summary>`devops-agent dashboard` on a free loopback port; returns once its /healthz answers.</summary>
     public async Task StartDashboardAsync()
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var port = LoopbackPort.Free();
 
         _dashboard = AgentProcess.Start("dashboard", "--bind", $"127.0.0.1:{port}", "--config", ConfigFile, "--history", HistoryFile);
         await _dashboard.WaitForLineAsync("Dashboard on ");

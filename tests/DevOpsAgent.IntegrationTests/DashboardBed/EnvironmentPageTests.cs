@@ -37,7 +37,7 @@ public sealed class EnvironmentPageTests : IAsyncLifetime
             + $"&& mkdir -p backups && head -c 4096 /dev/urandom > backups/staging-20261203-101500-before-v1.1.0.dump"), timeout.Token);
         Assert.True(up.ExitCode == 0, up.StandardError);
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var console = new CliConsole(new StringWriter(), new StringWriter()) { Interactive = false };
         _dashboard = CliApp.RunAsync(["dashboard", "--bind", $"127.0.0.1:{port}", "--config", _app.ConfigFile, "--history", Path.Combine(_scratch, "history.db")], console, _stop.Token);
         _http.BaseAddress = new Uri($"http://127.0.0.1:{port}");
@@ -106,10 +106,4 @@ public sealed class EnvironmentPageTests : IAsyncLifetime
         Assert.DoesNotContain(Canary, page, StringComparison.Ordinal);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
