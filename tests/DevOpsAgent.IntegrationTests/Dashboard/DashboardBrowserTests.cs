@@ -63,7 +63,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.Locator("tr[data-env=production] a[href='/rollback/production']").ClickAsync();
         await page.WaitForURLAsync("**/rollback/production");
         await page.FillAsync("#to", "v1.0.0");
-        await page.FillAsync("#task", "ISSUE-14");
+        await page.FillAsync("#task", DashboardStack.Task);
         await page.FillAsync("#confirm", "production");
         await browser.ScreenshotAsync("rollback.png");
         await page.FillAsync("#confirm", "staging");
@@ -76,7 +76,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         // The refused form comes back empty; typed right, it runs, its progress streaming in until it succeeds.
         await Expect(page.Locator("#confirm")).ToHaveValueAsync("");
         await page.FillAsync("#to", "v1.0.0");
-        await page.FillAsync("#task", "ISSUE-14");
+        await page.FillAsync("#task", DashboardStack.Task);
         await page.FillAsync("#confirm", "production");
         await page.ClickAsync("#do-rollback");
         await page.WaitForURLAsync("**/operations/*");
@@ -94,7 +94,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Equal("v1.0.0", await _stack.RecordedVersionAsync());
         var history = await _stack.HistoryAsync();
         Assert.Equal(3, history.Length);
-        Assert.Equal(("rollback", "succeeded", "ISSUE-14"),
+        Assert.Equal(("rollback", "succeeded", DashboardStack.Task),
             (history[0].GetProperty("action").GetString(), history[0].GetProperty("outcome").GetString(), history[0].GetProperty("task_id").GetString()));
         Assert.StartsWith("dashboard (", history[0].GetProperty("started_by").GetString(), StringComparison.Ordinal);
 

@@ -15,6 +15,9 @@ public sealed class DashboardStack : IAsyncDisposable
 {
     public const int HttpPort = 18099;
 
+    /// <summary>The task the project state assigns to DevOps Agent for production.</summary>
+    public const string Task = "ISSUE-14";
+
     private readonly string _scratch = Directory.CreateTempSubdirectory("devops-agent-dashboard-").FullName;
     private readonly ScratchApp _app;
     private AgentProcess? _dashboard;
@@ -41,6 +44,15 @@ public sealed class DashboardStack : IAsyncDisposable
             File.SetUnixFileMode(Path.Combine(_app.HostPath, ".env"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
+        // Layer 2: the rollback the browser asks for names a task the Orchestrator assigned to DevOps Agent.
+        File.WriteAllText(Path.Combine(_scratch, "project-state.yml"), $"""
+            tasks:
+              - id: {Task}
+                title: Dashboard rollback
+                assignee: DevOps Agent
+                status: in_progress
+                environment: production
+            """);
         var server = TestBed.Current.Server("production");
         File.WriteAllText(ConfigFile, $"""
             project: shop
@@ -50,6 +62,8 @@ public sealed class DashboardStack : IAsyncDisposable
             migrations:
               service: backend
               database_service: db
+            orchestrator:
+              project_state: project-state.yml
             environments:
               production:
                 server: {server.Host}
