@@ -12,19 +12,19 @@ namespace DevOpsAgent.Core.Tests.Releases;
 /// <summary>A release diff read from a recorded server: the defaults, the refs, and the keys-only env template.</summary>
 public sealed class ReleaseDiffReaderTests
 {
-    private const string V100 = "d4f6cfc0a1b2c3d4e5f60718293a4b5c6d7e8f90";
-    private const string V110 = "e3d42a8add1d3e88fcac0b2acee504fd0bd4a542";
+    internal const string V100 = "d4f6cfc0a1b2c3d4e5f60718293a4b5c6d7e8f90";
+    internal const string V110 = "e3d42a8add1d3e88fcac0b2acee504fd0bd4a542";
     private const string V120 = "81b2671aa0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5";
-    private const string Canary = "canary-secret-3c9a77e1";
+    internal const string Canary = "canary-secret-3c9a77e1";
     private static readonly DateTimeOffset At = new(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
 
-    private static readonly Core.Configuration.EnvironmentConfig Staging = ProtocolFakes.Environment("staging", "staging");
+    internal static readonly Core.Configuration.EnvironmentConfig Staging = ProtocolFakes.Environment("staging", "staging");
 
     private static string Release(string version, string commit, int minutes) =>
         JsonSerializer.Serialize(new ServerRelease("staging", version, commit, version, At.AddMinutes(minutes), "me@box", null, $"d{minutes}"), ServerFiles.Json);
 
     /// <summary>v1.0.0, then v1.1.0 (live); the checkout also knows v1.2.0, never deployed.</summary>
-    private static RecordingCommandRunner Server() => new RecordingCommandRunner("deploy@staging.example.com:22")
+    internal static RecordingCommandRunner Server() => new RecordingCommandRunner("deploy@staging.example.com:22")
         .Answer("cat /var/www/shop/.devops-agent/release.json", standardOutput: Release("v1.1.0", V110, 10) + "\n")
         .Answer("cat /var/www/shop/.devops-agent/releases.jsonl", standardOutput: Release("v1.0.0", V100, 0) + "\n" + Release("v1.1.0", V110, 10) + "\n")
         .Answer("'refs/tags/v1.2.0^{commit}'", standardOutput: V120 + "\n")
