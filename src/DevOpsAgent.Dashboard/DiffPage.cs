@@ -70,7 +70,7 @@ public static class DiffPage
 
     private static void Diff(StringBuilder body, ReleaseDiff d)
     {
-        body.Append(CultureInfo.InvariantCulture, $"<p id=\"diff-summary\"><b>{E(d.From.Label)}</b> <code>{E(d.From.ShortCommit)}</code> → <b>{E(d.To.Label)}</b> <code>{E(d.To.ShortCommit)}</code>: {E(d.Summary)}</p>");
+        body.Append(CultureInfo.InvariantCulture, $"<p><b>{E(d.From.Label)}</b> <code>{E(d.From.ShortCommit)}</code> → <b>{E(d.To.Label)}</b> <code>{E(d.To.ShortCommit)}</code></p><p id=\"diff-summary\">{E(d.Summary)}</p>");
         Commits(body, "commits", $"Commits ({d.Commits.Count}{(d.CommitsTruncated ? "+" : "")})", d.Commits);
         if (d.CommitsOnlyInFrom.Count > 0)
         {
@@ -87,7 +87,7 @@ public static class DiffPage
         }
 
         Files(body, "compose", "Compose files", d.ComposeFiles);
-        body.Append("<h2>.env.example keys</h2><p><small>Names only: values are never read into the diff.</small></p>");
+        body.Append("<h2>.env.example keys</h2><p><small>Key names only: each value is dropped as the file is read, and never shown.</small></p>");
         var keys = d.EnvKeys;
         if (keys.Problem is { } problem)
         {
