@@ -127,6 +127,7 @@ public static class ReleaseDiffReader
             return new ReleasePoint(gitRef.Name, recorded[0].Commit, recorded[0].Version);
         }
 
+        // Not recorded, or several releases share the name (a branch deployed more than once): git decides, as a deploy would.
         var resolved = (await runner.RunAsync(git.Resolve(gitRef), cancellationToken)).StandardOutput.Trim();
         if (!ReleaseDiffCommands.IsCommitId(resolved))
         {
