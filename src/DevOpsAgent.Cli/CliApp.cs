@@ -29,6 +29,7 @@ public static class CliApp
         root.Subcommands.Add(LogsCommand.Create(console));
         root.Subcommands.Add(RollbackCommand.Create(console));
         root.Subcommands.Add(MigrationsCommand.Create(console));
+        root.Subcommands.Add(DiffCommand.Create(console));
         root.Subcommands.Add(Commands.EnvCommands.Create(console));
         root.Subcommands.Add(Commands.CheckCommand.Create(console));
         root.Subcommands.Add(InitCommand.Create(console));

@@ -101,6 +101,7 @@ public sealed partial class DashboardServer(DashboardContext context, DashboardB
         app.MapGet("/events", EventsAsync);
         app.MapGet("/environments/{environment}", EnvironmentPageAsync);
         app.MapGet("/environments/{environment}/logs", LogsAsync);
+        MapDiff(app);
         app.MapGet("/rollback/{environment}", (HttpContext http, string environment) =>
             WriteHtmlAsync(http, Pages.RollbackForm(Environment(environment), _csrf, null, context.RequiresTask)));
         app.MapPost("/rollback/{environment}", RollbackAsync);

@@ -59,6 +59,12 @@ public static partial class HostileCases
             yield return new($"rollback --to: {name}", ExitCodes.InvalidInput, "rollback", "staging", "--to", value);
         }
 
+        foreach (var (name, value) in BadRefs.Where((_, i) => i % 3 == 1))
+        {
+            yield return new($"diff --from: {name}", ExitCodes.InvalidInput, "diff", "staging", "--from", value);
+            yield return new($"diff --to: {name}", ExitCodes.InvalidInput, "diff", "staging", "--to", value);
+        }
+
         foreach (var (name, value) in BadNames)
         {
             yield return new($"logs service: {name}", ExitCodes.InvalidInput, "logs", "staging", value);
