@@ -26,14 +26,14 @@ public static class StatusCommand
             var last = (await services.History().ListAsync(target.Name, 1, cancellationToken)).FirstOrDefault();
             if (parseResult.GetValue(CommonOptions.Json))
             {
-                JsonOutput.Write(console, new { status.Environment, status.Target, status.Release, status.Services, status.AllHealthy, status.Summary, status.Operation, LastDeploy = last });
+                JsonOutput.Write(console, new { status.Environment, status.Target, status.Release, status.Services, status.AllHealthy, status.Summary, status.Operation, status.LiveSlot, LastDeploy = last });
             }
             else
             {
                 var o = console.Out;
                 o.WriteLine($"{status.Environment} ({status.Target}, {target.Path})");
                 o.WriteLine(status.Release is { } r
-                    ? $"Release:  {r.Version} ({DeployWorker.ShortCommit(r.Commit)}), deployed {r.DeployedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC by {r.DeployedBy}{(r.TaskId is null ? "" : $" for {r.TaskId}")}"
+                    ? $"Release:  {r.Version} ({DeployWorker.ShortCommit(r.Commit)}), deployed {r.DeployedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC by {r.DeployedBy}{(r.TaskId is null ? "" : $" for {r.TaskId}")}{(status.LiveSlot is { } slot ? $", live slot {slot}" : "")}"
                     : "Release:  none recorded on the server (never deployed by devops-agent)");
                 if (status.Operation is { } operation)
                 {

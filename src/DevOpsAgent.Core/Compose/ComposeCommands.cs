@@ -24,6 +24,9 @@ public sealed record ComposeCommands(ComposeFlavor Flavor, string AppPath, strin
     /// <summary>Container ids of the stack's long-running services (not one-off <c>run</c> containers).</summary>
     public ShellCommand ContainerIds() => Compose("ps", "-q");
 
+    /// <summary>Container ids of one service of the stack.</summary>
+    public ShellCommand ContainerIdsOf(string service) => Compose("ps", "-q", service);
+
     public ShellCommand Logs(int tail, string? service = null, bool follow = false) =>
         Compose(["logs", "--no-color", "--timestamps", $"--tail={tail}", .. follow ? new[] { "--follow" } : [], .. Optional(service)]);
 
@@ -33,6 +36,15 @@ public sealed record ComposeCommands(ComposeFlavor Flavor, string AppPath, strin
 
     /// <summary>A command inside the running container of <paramref name="service"/>.</summary>
     public ShellCommand Exec(string service, params string[] command) => Compose(["exec", "-T", service, .. command]);
+
+    /// <summary>Starts what is not running, never recreating a container that exists (a data project's database).</summary>
+    public ShellCommand UpNoRecreate() => Changing("up", "-d", "--no-recreate");
+
+    /// <summary>Stops the stack's containers and keeps them (and their images) for a later <see cref="Start"/>.</summary>
+    public ShellCommand Stop() => Changing("stop");
+
+    /// <summary>Starts the stack's existing, stopped containers as they were.</summary>
+    public ShellCommand Start() => Changing("start");
 
     public ShellCommand Restart(string? service = null) => Changing(["restart", .. Optional(service)]);
 

@@ -5,7 +5,7 @@ namespace DevOpsAgent.Core.Compose;
 /// <summary>One container of a stack as <c>docker inspect</c> reports it.</summary>
 public sealed record ContainerState(string Service, string Name, string Status, string Health)
 {
-    private const string Format =
+    public const string Format =
         "{{index .Config.Labels \"com.docker.compose.service\"}}\t{{.Name}}\t{{.State.Status}}\t{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}"
         + "\t{{.HostConfig.RestartPolicy.Name}}\t{{.State.ExitCode}}\t{{.RestartCount}}";
 

@@ -44,12 +44,15 @@ public sealed record EnvironmentConfig
     /// <summary>Webhooks told when an operation on this environment starts and how it ends.</summary>
     public IReadOnlyList<DevOpsAgent.Core.Notifications.WebhookConfig> Notifications { get; init; } = [];
 
+    /// <summary>Blue/green slots behind an edge; null: the stack is one compose project, updated in place.</summary>
+    public ZeroDowntimeConfig? ZeroDowntime { get; init; }
+
     public bool IsLocal => Server == LocalServer;
 
     internal static EnvironmentConfig Read(ConfigReader reader, string project, IReadOnlyList<string> composeFiles, string name, ConfigMapping mapping)
     {
         reader.AllowOnly(mapping, "server", "port", "user", "path", "identity_file", "known_hosts", "branch", "tag",
-            "compose_project", "compose_files", "health", "preflight", "keep_releases", "notifications");
+            "compose_project", "compose_files", "health", "preflight", "keep_releases", "notifications", "zero_downtime");
         var preflight = reader.Mapping(mapping["preflight"]);
         if (preflight is not null)
         {
@@ -97,6 +100,7 @@ public sealed record EnvironmentConfig
             PreflightTestedOn = preflight is null ? null : reader.RequiredString(preflight, "tested_on"),
             KeepReleases = reader.Integer(mapping, "keep_releases", 5, 1, 100),
             Notifications = DevOpsAgent.Core.Notifications.WebhookConfig.ReadAll(reader, mapping),
+            ZeroDowntime = ZeroDowntimeConfig.Read(reader, mapping["zero_downtime"]),
         };
     }
 

@@ -57,9 +57,10 @@ public sealed class DeploySteps(ICommandRunner runner, IDeployObserver observer,
         (await runner.RunAsync(command, cancellationToken, streamOutput ? observer.Output : null)).EnsureSuccess(runner.Target);
 
     public async Task<HealthReport> VerifyHealthAsync(
-        ComposeCommands compose, Configuration.HealthConfig health, bool singlePass, DateTimeOffset logsSince, CancellationToken cancellationToken)
+        ComposeCommands compose, Configuration.HealthConfig health, bool singlePass, DateTimeOffset logsSince, CancellationToken cancellationToken,
+        ComposeCommands? databaseCompose = null)
     {
-        var report = await new HealthVerifier(runner, compose, health, time).VerifyAsync(singlePass, cancellationToken, logsSince);
+        var report = await new HealthVerifier(runner, compose, health, time, databaseCompose).VerifyAsync(singlePass, cancellationToken, logsSince);
         foreach (var check in report.Checks)
         {
             observer.CheckReported(check);

@@ -44,6 +44,18 @@ public sealed partial class DeployWorker
 
         var serving = operation.Serving;
         var version = serving?.Commit == previous ? serving.Version : ShortCommit(previous);
+        if (state.Slots is { Legacy: null } slots)
+        {
+            return await FailSwitchedSlotsAsync(request, steps, state, slots, operation, error, version, ct);
+        }
+
+        if (state.Slots is { Legacy: { } legacy } retired)
+        {
+            // The single project comes back as it was, on its own volumes, once nothing else mounts them.
+            await UndoLegacyRetirementAsync(steps, retired, ct);
+            state.Compose = legacy;
+        }
+
         var target = new RollbackTarget(previous, version, serving?.Commit == previous ? serving.Revision ?? state.Record.RevisionBefore : state.Record.RevisionBefore);
         try
         {
@@ -69,6 +81,35 @@ public sealed partial class DeployWorker
                 Error = $"{error.Message}; ROLLBACK to {version} FAILED: {why}. {where} The server records the interrupted deploy; "
                     + $"fix the cause, then run `devops-agent rollback {request.Environment.Name}` (it recovers to {version})"
                     + (state.Record.Backup is null ? "." : $", or restore {state.Record.Backup}."),
+            };
+            return ExitCodes.RollbackFailed;
+        }
+    }
+
+    /// <summary>The on-failure stage of a zero-downtime deploy after its switch began.</summary>
+    private async Task<int> FailSwitchedSlotsAsync(DeployRequest request, DeploySteps steps, DeployState state, SlotStack slots, Operations.ServerOperation operation,
+        DevOpsAgentException error, string version, CancellationToken ct)
+    {
+        try
+        {
+            observer.StepStarted($"automatic rollback to {version} ({slots.Live ?? "no"} slot)");
+            var how = await FailSlotsAsync(request, steps, state, slots, ct);
+            await operation.ConcludeAsync(ct);
+            state.Record = state.Record with
+            {
+                Outcome = DeployOutcome.RolledBack,
+                Error = $"{error.Message}; rolled back to {version}: {how}" + (config.Migrations is null ? "" : $" (database at {state.Record.RevisionBefore ?? "base"})"),
+                RevisionAfter = state.Record.RevisionBefore,
+            };
+            return ExitCodes.RolledBack;
+        }
+        catch (Exception rollbackError) when (rollbackError is DevOpsAgentException or OperationCanceledException)
+        {
+            var why = rollbackError is OperationCanceledException ? "the grace for undoing a cancelled deploy ran out" : rollbackError.Message;
+            state.Record = state.Record with
+            {
+                Error = $"{error.Message}; ROLLBACK to {version} FAILED: {why}. The server records the interrupted deploy; "
+                    + $"fix the cause, then run `devops-agent rollback {request.Environment.Name}`" + (state.Record.Backup is null ? "." : $", or restore {state.Record.Backup}."),
             };
             return ExitCodes.RollbackFailed;
         }

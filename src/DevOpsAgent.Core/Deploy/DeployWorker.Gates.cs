@@ -57,6 +57,13 @@ public sealed partial class DeployWorker
 
         var compose = state.Compose = await steps.RunAsync("detect compose", () => ComposeDetection.ForEnvironmentAsync(runner, request.Environment, ct), ct);
         observer.StepStarted($"recovering {request.Environment.Name} to its recorded release {serving.Version}");
+        if (serving.Slot is not null && request.Environment.ZeroDowntime is { } zero)
+        {
+            await RecoverSlotsAsync(request, steps, state, serving, zero, ct);
+            await operation.UpdateAsync(j => j with { Switched = false, InvolvedCommits = [] }, ct);
+            return;
+        }
+
         await new RollbackWorker(steps, request.Environment, config.Migrations, "recover")
             .RollbackAsync(compose, new RollbackTarget(serving.Commit, serving.Version, serving.Revision), operation.Journal.InvolvedCommits, time.GetUtcNow(), ct);
         await operation.UpdateAsync(j => j with { Switched = false, InvolvedCommits = [] }, ct);

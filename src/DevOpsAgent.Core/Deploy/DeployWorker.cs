@@ -1,4 +1,5 @@
 using DevOpsAgent.Core.Compose;
+using DevOpsAgent.Core.Edge;
 using DevOpsAgent.Core.Configuration;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
@@ -124,7 +125,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         state.Record = state.Record with { Commit = commit, PreviousCommit = previous };
         await operation.UpdateAsync(j => j with { TargetCommit = commit, InvolvedCommits = [.. j.InvolvedCommits.Append(commit).Distinct()] }, ct);
 
-        if (previous is not null && operation is { Interrupted: null, Lease.Abandoned: null })
+        if (previous is not null && operation is { Interrupted: null, Lease.Abandoned: null } && operation.Serving?.Slot is null)
         {
             // Servers the agent deployed before it kept a manifest: what runs is the recorded release (nothing was interrupted).
             await steps.RunAsync("keep serving release", async () =>
@@ -143,11 +144,35 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         }, ct);
         state.Record = state.Record with { Version = version };
 
+        // Zero downtime: the release is built in the slot that is not live; the database is asked through the data
+        // project (or, the first time, through the single project that still serves).
+        var built = compose;
+        var asked = compose;
+        if (environment.ZeroDowntime is { } zero)
+        {
+            var slots = state.Slots = await PrepareSlotsAsync(request, steps, state, zero, ct);
+            built = slots.Target;
+            if (slots.Legacy is null)
+            {
+                await steps.RunAsync("data", async () =>
+                {
+                    await steps.CommandAsync(slots.Data.UpNoRecreate(), ct, streamOutput: true);
+                    return $"{slots.Layout.DataProject}: {string.Join(", ", slots.Layout.Stateful)}";
+                }, ct);
+                await steps.RunAsync("edge network", async () =>
+                {
+                    await new EdgeSwitch(runner, slots.Edge, time).EnsureUpAsync(ToEdge(slots.Live), ct);
+                    return slots.Edge.Spec.Network;
+                }, ct);
+                asked = slots.Target;
+            }
+        }
+
         state.Built = true;
-        await steps.RunAsync("build", () => steps.CommandAsync(compose.Build(), ct, streamOutput: true), ct);
+        await steps.RunAsync("build", () => steps.CommandAsync(built.Build(), ct, streamOutput: true), ct);
         await steps.RunAsync("keep images", async () =>
         {
-            var kept = (await steps.CommandAsync(ReleaseImages.KeepBuilt(compose, commit), ct)).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var kept = (await steps.CommandAsync(ReleaseImages.KeepBuilt(built, commit), ct)).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             return $"{kept.Length} image(s) of {version} kept as {ReleaseImages.TagFor(commit)}";
         }, ct);
 
@@ -155,7 +180,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         {
             var plan = state.Plan = await steps.RunAsync("migrations plan", async () =>
             {
-                var coordinator = new MigrationCoordinator(runner, new AlembicCommands(compose, migrations), time);
+                var coordinator = new MigrationCoordinator(runner, new AlembicCommands(asked, migrations), time);
                 MigrationPlan planned;
                 try
                 {
@@ -176,6 +201,10 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
             }, ct);
             state.Record = state.Record with { RevisionBefore = plan.Current, RevisionAfter = plan.Current, Migrations = plan.Summary };
             await operation.Lease.UpdateAsync(i => i with { PreviousRevision = plan.Current }, ct);
+            if (state.Slots is { Live: not null } live && plan.Pending.Count > 0)
+            {
+                await MigrationSafetyGateAsync(steps, state, live, new MigrationCoordinator(runner, new AlembicCommands(asked, migrations), time), plan, ct);
+            }
         }
 
         if (environment.PreflightTestedOn is { } testedOn)
@@ -186,7 +215,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
                 // Production keeps a dump of the database from just before anything changed.
                 await steps.RunAsync("backup", async () =>
                 {
-                    var file = await BackupWorker.DumpAsync(runner, compose, database.DatabaseService, environment.Path, environment.Name, state.Plan?.Current ?? "base", ct);
+                    var file = await BackupWorker.DumpAsync(runner, state.Slots is { Legacy: null } data ? data.Data : compose, database.DatabaseService, environment.Path, environment.Name, state.Plan?.Current ?? "base", ct);
                     state.Record = state.Record with { Backup = file.Path };
                     return $"{file.Path} ({file.Size} bytes)";
                 }, ct);
@@ -196,6 +225,12 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
 
     private async Task SwitchAsync(DeployRequest request, DeploySteps steps, DeployState state, CancellationToken ct)
     {
+        if (state.Slots is { } slots)
+        {
+            await SwitchSlotsAsync(request, steps, state, slots, ct);
+            return;
+        }
+
         var environment = request.Environment;
         var compose = state.Compose!;
         state.Switched = true;
@@ -241,6 +276,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         var release = new ServerRelease(environment.Name, record.Ref, record.Commit!, record.Version!, time.GetUtcNow(), record.StartedBy, record.TaskId, record.Id)
         {
             Revision = record.RevisionAfter,
+            Slot = state.Slots?.TargetSlot,
         };
         await steps.CommandAsync(release.Write(environment.Path), ct);
 
@@ -270,5 +306,11 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         public bool Built { get; set; }
 
         public bool Switched { get; set; }
+
+        /// <summary>Zero downtime: the slots of this deploy; null for a single compose project.</summary>
+        public SlotStack? Slots { get; set; }
+
+        /// <summary>A pending migration is destructive, locking or unjudged (allowed only in a maintenance window).</summary>
+        public bool UnsafeMigrations { get; set; }
     }
 }

@@ -96,9 +96,23 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
 
             // Once it changes the server, a rollback is the way back to a known release: a cancel lets it finish, within a bound.
             using var grace = new Grace(cancellationToken, DeployWorker.CancelGrace);
-            health = await new RollbackWorker(steps, environment, config.Migrations)
-                .RollbackAsync(compose, new RollbackTarget(target.Commit, target.Version, target.Revision), operation.Journal.InvolvedCommits, startedAt, grace.Token);
-            var serving = target with { DeployedAt = time.GetUtcNow(), DeployedBy = startedBy, TaskId = taskId, DeployId = record.Id };
+            string? slot = null;
+            if (environment.ZeroDowntime is { } zero && current?.Slot is { } live)
+            {
+                // Zero downtime: the release comes back in the other slot and the edge switches to it.
+                // Back to the release recorded as serving (after an interruption): its own slot is the one to make live again.
+                var from = target.Commit == current.Commit ? ZeroDowntime.SlotNames.Other(live) : live;
+                var slots = await steps.RunAsync("slots", () => SlotStack.ReadAsync(steps, environment, zero, compose, from, target.Commit, grace.Token), grace.Token);
+                health = await new SlotRollback(steps, environment, config.Migrations).RollbackAsync(slots, target, startedAt, grace.Token);
+                slot = slots.TargetSlot;
+            }
+            else
+            {
+                health = await new RollbackWorker(steps, environment, config.Migrations)
+                    .RollbackAsync(compose, new RollbackTarget(target.Commit, target.Version, target.Revision), operation.Journal.InvolvedCommits, startedAt, grace.Token);
+            }
+
+            var serving = target with { DeployedAt = time.GetUtcNow(), DeployedBy = startedBy, TaskId = taskId, DeployId = record.Id, Slot = slot };
             await steps.RunAsync("record release", () => steps.CommandAsync(serving.Write(environment.Path), grace.Token), grace.Token);
             await operation.ConcludeAsync(grace.Token);
             record = record with { Outcome = DeployOutcome.Succeeded };

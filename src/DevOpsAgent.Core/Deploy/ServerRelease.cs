@@ -17,6 +17,9 @@ public sealed record ServerRelease(
     /// <summary>The alembic revision the database was at when this release served; null without migrations.</summary>
     public string? Revision { get; init; }
 
+    /// <summary>The slot (blue or green) this release serves from in a zero-downtime environment; null for a single compose project.</summary>
+    public string? Slot { get; init; }
+
     public static string PathIn(string appPath) => $"{appPath}/{Folder}/{FileName}";
 
     /// <summary>

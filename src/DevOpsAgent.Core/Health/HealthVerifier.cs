@@ -11,7 +11,7 @@ namespace DevOpsAgent.Core.Health;
 /// (and healthy where it has a healthcheck), each HTTP endpoint, the frontend root, pg_isready, and a scan of
 /// the recent logs.
 /// </summary>
-public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compose, HealthConfig config, TimeProvider time)
+public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compose, HealthConfig config, TimeProvider time, ComposeCommands? databaseCompose = null)
 {
     /// <summary>How many restarts while the checks poll make a crash loop that will not settle.</summary>
     public const int CrashLoopRestarts = 3;
@@ -99,7 +99,7 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
 
         if (config.DatabaseService is { } database)
         {
-            var result = await runner.RunAsync(HealthCommands.PgIsReady(compose, database), cancellationToken);
+            var result = await runner.RunAsync(HealthCommands.PgIsReady(databaseCompose ?? compose, database), cancellationToken);
             var answer = (result.StandardOutput + result.StandardError).Trim();
             checks.Add(new CheckResult($"database {database}", result.Succeeded,
                 result.Succeeded ? "pg_isready: accepting connections" : $"pg_isready exit {result.ExitCode}: {LastLine(answer)}"));

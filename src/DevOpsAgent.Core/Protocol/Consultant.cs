@@ -36,12 +36,13 @@ public sealed partial class Consultant(ProtocolContext context)
         var environment = context.Config.Environment(name);
         await using var runner = await context.ConnectAsync(environment, cancellationToken);
         var status = await EnvironmentStatus.ReadAsync(runner, environment, cancellationToken);
-        var release = status.Release is { } r ? $" Serving {r.Version}." : "";
+        var release = status.Release is { } r ? $" Serving {r.Version}" + (status.LiveSlot is { } slot ? $" from the {slot} slot." : ".") : "";
         var operation = status.Operation is { } o ? $" Operation {o}." : "";
         return new Answer("status", $"{name}: {status.Summary.TrimEnd('.')}.{release}{operation}", new
         {
             environment = name,
             all_healthy = status.AllHealthy,
+            live_slot = status.LiveSlot,
             services = status.Services.Select(s => new { service = s.Service, state = s.State, ready = s.Ready }),
             release = status.Release?.Version,
             operation = status.Operation,

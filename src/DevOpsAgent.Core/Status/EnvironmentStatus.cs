@@ -2,6 +2,7 @@ using DevOpsAgent.Core.Compose;
 using DevOpsAgent.Core.Configuration;
 using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Execution;
+using DevOpsAgent.Core.Shell;
 
 namespace DevOpsAgent.Core.Status;
 
@@ -10,6 +11,9 @@ public sealed record EnvironmentStatus(string Environment, string Target, Server
 {
     /// <summary>An operation in progress (the lock is held), or one the server's journal records as interrupted; null when neither.</summary>
     public string? Operation { get; init; }
+
+    /// <summary>Zero downtime: the slot (blue or green) the edge sends traffic to; null for a single compose project.</summary>
+    public string? LiveSlot { get; init; }
 
     public bool AllHealthy => Services.Count > 0 && Services.All(s => s.Ready);
 
@@ -23,24 +27,39 @@ public sealed record EnvironmentStatus(string Environment, string Target, Server
     {
         var compose = await ComposeDetection.ForEnvironmentAsync(runner, environment, cancellationToken);
         var release = ServerRelease.Parse((await runner.RunAsync(ServerRelease.Read(environment.Path), cancellationToken)).StandardOutput);
+        if (release?.Slot is { } live && environment.ZeroDowntime is not null)
+        {
+            // Zero downtime: what serves is the data project, the live slot and the edge (the other slot is stopped and kept).
+            string[] projects = [$"{compose.ProjectName}-data", $"{compose.ProjectName}-{live}", $"{compose.ProjectName}-edge"];
+            var inspect = ShellCommand.Raw(string.Join(" ; ", projects.Select(p =>
+                $"docker ps -aq --filter {ShellQuoting.Quote($"label=com.docker.compose.project={p}")} --filter label=com.docker.compose.oneoff=False | xargs -r docker inspect --format {ShellQuoting.Quote(ContainerState.Format)}")));
+            var running = ContainerState.ParseAll((await runner.RunAsync(inspect, cancellationToken)).StandardOutput);
+            return new EnvironmentStatus(environment.Name, runner.Target, release, [.. Statuses(running.Select(c => c.Service).Distinct(), running)])
+            {
+                Operation = await OperationAsync(runner, environment, cancellationToken),
+                LiveSlot = live,
+            };
+        }
+
         var containers = ContainerState.ParseAll((await runner.RunAsync(ContainerState.Inspect(compose), cancellationToken)).StandardOutput);
         var defined = await runner.RunAsync(compose.Services(), cancellationToken);
         var names = defined.Succeeded
             ? defined.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [.. containers.Select(c => c.Service).Distinct()];
 
-        var services = names.Select(name =>
-        {
-            var mine = containers.Where(c => c.Service == name).ToList();
-            return mine.Count == 0
-                ? new ServiceStatus(name, "not running", false)
-                : new ServiceStatus(name, string.Join(", ", mine.Select(c => c.Health == "none" ? c.Status : $"{c.Status} ({c.Health})")), mine.All(c => c.IsReady));
-        });
-        return new EnvironmentStatus(environment.Name, runner.Target, release, [.. services])
+        return new EnvironmentStatus(environment.Name, runner.Target, release, [.. Statuses(names, containers)])
         {
             Operation = await OperationAsync(runner, environment, cancellationToken),
         };
     }
+
+    private static IEnumerable<ServiceStatus> Statuses(IEnumerable<string> names, IReadOnlyList<ContainerState> containers) => names.Select(name =>
+    {
+        var mine = containers.Where(c => c.Service == name).ToList();
+        return mine.Count == 0
+            ? new ServiceStatus(name, "not running", false)
+            : new ServiceStatus(name, string.Join(", ", mine.Select(c => c.Health == "none" ? c.Status : $"{c.Status} ({c.Health})")), mine.All(c => c.IsReady));
+    });
 
     private static async Task<string?> OperationAsync(ICommandRunner runner, EnvironmentConfig environment, CancellationToken cancellationToken)
     {
