@@ -98,4 +98,5 @@ docker info >/dev/null 2>&1 || die "dockerd is not reachable"
 seed_debian
 seed_from_dir 'postgres:15' postgres
 seed_from_dir 'nginx:1.22' nginx
+seed_from_dir 'haproxy:2.6' haproxy
 seed_node

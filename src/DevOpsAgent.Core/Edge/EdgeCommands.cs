@@ -1,0 +1,73 @@
+using DevOpsAgent.Core.Compose;
+using DevOpsAgent.Core.Shell;
+
+namespace DevOpsAgent.Core.Edge;
+
+/// <summary>
+/// Commands for the edge of one environment: its files, its compose project, and HAProxy's runtime API inside
+/// its container. Pure: builds, never runs.
+/// </summary>
+public sealed record EdgeCommands(ComposeFlavor Flavor, EdgeSpec Spec)
+{
+    /// <summary>
+    /// The official image has bash but no socat: bash's /dev/tcp talks to the runtime API, which answers one
+    /// command line and closes the connection, so <c>cat</c> ends with the answer (the timeout bounds a stuck one).
+    /// </summary>
+    public static readonly string RuntimeClient =
+        $"exec 3<>/dev/tcp/{HaproxyConfig.RuntimeAddress}/{HaproxyConfig.RuntimePort} && printf \"%s\\n\" \"$1\" >&3 && timeout 5 cat <&3";
+
+    public string Folder => $"{Spec.AppPath}/{EdgeSpec.Folder}";
+
+    public string ConfigFile => $"{Folder}/haproxy.cfg";
+
+    public string ComposeFile => $"{Folder}/compose.yml";
+
+    /// <summary>Writes haproxy.cfg and compose.yml, each through a temporary file and a rename; creates the folder.</summary>
+    public ShellCommand WriteFiles(Slot? live) =>
+        ShellCommand.Of("mkdir", "-p", Folder)
+            .And(WriteAtomically(ConfigFile, HaproxyConfig.Render(Spec, live)))
+            .And(WriteAtomically(ComposeFile, EdgeCompose.Render(Spec)));
+
+    /// <summary>Rewrites haproxy.cfg only: a running edge never reads it again, a restarted one serves <paramref name="live"/>.</summary>
+    public ShellCommand WriteConfig(Slot? live) => WriteAtomically(ConfigFile, HaproxyConfig.Render(Spec, live));
+
+    /// <summary>
+    /// Starts the edge when it is not running. <c>--no-recreate</c>: a running edge is left as it is even when
+    /// its compose file changed, because recreating it drops every connection. The edge folder's lock keeps two
+    /// agents from starting it at once.
+    /// </summary>
+    public ShellCommand Up() =>
+        ShellCommand.Of("flock", [EdgeSpec.Folder, .. Program, "-p", Spec.EdgeProject, "-f", $"{EdgeSpec.Folder}/compose.yml",
+            "--project-directory", Spec.AppPath, "up", "-d", "--no-recreate"]).InDirectory(Spec.AppPath);
+
+    /// <summary>The id of the running edge container, found by its compose labels; prints nothing when none runs.</summary>
+    public ShellCommand ContainerId() =>
+        ShellCommand.Of("docker", "ps", "-q", "--filter", $"label=com.docker.compose.project={Spec.EdgeProject}",
+            "--filter", $"label=com.docker.compose.service={EdgeCompose.Service}").Pipe(ShellCommand.Of("head", "-n", "1"));
+
+    /// <summary>Runs one runtime-API command line (several commands separated by ';') in the edge; prints HAProxy's answer.</summary>
+    public ShellCommand Runtime(string haproxyCommand)
+    {
+        if (haproxyCommand.Contains('\n') || haproxyCommand.Contains('\r'))
+        {
+            throw new ArgumentException("A runtime-API command is one line.", nameof(haproxyCommand));
+        }
+
+        var missing = ShellQuoting.Quote($"no running edge container (compose project {Spec.EdgeProject})");
+        return ShellCommand.Raw($"id=$({ContainerId().Text}); if [ -z \"$id\" ]; then echo {missing} >&2; false; "
+            + $"else docker exec \"$id\" bash -c {ShellQuoting.Quote(RuntimeClient)} _ {ShellQuoting.Quote(haproxyCommand)}; fi");
+    }
+
+    /// <summary>HAProxy's statistics of the app backend's servers, as CSV (<see cref="EdgeStat.Parse"/>).</summary>
+    public ShellCommand ShowServers() => Runtime($"show stat {HaproxyConfig.Backend} 4 -1");
+
+    /// <summary>The edge container's recent log lines (HAProxy logs errors, retries and server state changes).</summary>
+    public ShellCommand Logs(int tail) =>
+        ShellCommand.Raw($"id=$({ContainerId().Text}); [ -z \"$id\" ] || docker logs --tail {tail} \"$id\" 2>&1");
+
+    private string[] Program => Flavor == ComposeFlavor.V2 ? ["docker", "compose"] : ["docker-compose"];
+
+    private static ShellCommand WriteAtomically(string file, string text) =>
+        ShellCommand.Raw($"printf '%s' {ShellQuoting.Quote(text)} > {ShellQuoting.Quote(file + ".tmp")}")
+            .And(ShellCommand.Of("mv", "-f", file + ".tmp", file));
+}

@@ -1,0 +1,159 @@
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Execution;
+
+namespace DevOpsAgent.Core.Edge;
+
+/// <summary>
+/// Starts the edge and moves traffic between the slots through HAProxy's runtime API: no reload, so no
+/// connection is dropped. A slot goes live only after HAProxy's own check reached it.
+/// </summary>
+public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimeProvider time)
+{
+    /// <summary>How long a freshly started edge may take to answer on its runtime API.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the servers' state is read while waiting (HAProxy checks every second).</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Writes the edge's files and starts it when no edge container runs; a running edge is left untouched (its
+    /// live slot is whatever the last switch made it).
+    /// </summary>
+    /// <param name="live">The slot a newly started edge serves; null when no slot serves yet.</param>
+    public async Task EnsureUpAsync(Slot? live, CancellationToken cancellationToken)
+    {
+        if (await IsRunningAsync(cancellationToken))
+        {
+            return;
+        }
+
+        (await runner.RunAsync(edge.WriteFiles(live), cancellationToken)).EnsureSuccess(runner.Target);
+        (await runner.RunAsync(edge.Up(), cancellationToken)).EnsureSuccess(runner.Target);
+
+        var deadline = time.GetUtcNow() + StartTimeout;
+        while (true)
+        {
+            var answer = await runner.RunAsync(edge.ShowServers(), cancellationToken);
+            if (answer.Succeeded && answer.StandardOutput.StartsWith("# ", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                var logs = (await runner.RunAsync(edge.Logs(5), cancellationToken)).StandardOutput;
+                throw new DevOpsAgentException(
+                    $"edge: {edge.Spec.EdgeProject} did not answer on its runtime API within {StartTimeout.TotalSeconds:0}s: "
+                    + Last(answer.StandardError + "\n" + logs), ExitCodes.CommandFailed);
+            }
+
+            await Task.Delay(PollInterval, time, cancellationToken);
+        }
+    }
+
+    public async Task<bool> IsRunningAsync(CancellationToken cancellationToken) =>
+        (await runner.RunAsync(edge.ContainerId(), cancellationToken)).EnsureSuccess(runner.Target).StandardOutput.Trim().Length > 0;
+
+    /// <summary>
+    /// Waits until HAProxy's own check sees <paramref name="slot"/> up, which proves the edge can reach it. A slot in
+    /// maintenance (the non-live one) is not checked at all, so it is first moved to drain: checked, sent nothing.
+    /// </summary>
+    public async Task WaitUntilUpAsync(Slot slot, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + timeout;
+        var server = await ServerAsync(slot, cancellationToken);
+        if (server.InMaintenance)
+        {
+            await SetAsync($"set server {Name(slot)} state drain", cancellationToken);
+        }
+
+        while (!server.IsCheckedUp)
+        {
+            if (time.GetUtcNow() >= deadline)
+            {
+                throw new DevOpsAgentException(
+                    $"edge: slot {slot.Name()} ({edge.Spec.ServerAddress(slot)}:{edge.Spec.EntryPort}) is not UP after {timeout.TotalSeconds:0.#}s: HAProxy sees it {server.Describe()}",
+                    ExitCodes.HealthCheckFailed);
+            }
+
+            await Task.Delay(PollInterval, time, cancellationToken);
+            server = await ServerAsync(slot, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="to"/> live: readies it and drains <paramref name="from"/> in one runtime-API call, waits
+    /// (at most <paramref name="drainTimeout"/>) until <paramref name="from"/>'s requests in flight have finished,
+    /// then puts it in maintenance; haproxy.cfg is rewritten so that a restarted edge serves <paramref name="to"/>.
+    /// Refused unless HAProxy's check already sees <paramref name="to"/> up (<see cref="WaitUntilUpAsync"/>).
+    /// </summary>
+    /// <returns>One line: <c>green live; blue drained in 0.4s</c>.</returns>
+    public async Task<string> SwitchAsync(Slot to, Slot? from, TimeSpan drainTimeout, CancellationToken cancellationToken)
+    {
+        if (from == to)
+        {
+            throw new ArgumentException($"A switch goes from one slot to the other, not from {to.Name()} to itself.", nameof(from));
+        }
+
+        var target = await ServerAsync(to, cancellationToken);
+        if (!target.IsCheckedUp && !target.IsServing)
+        {
+            throw new DevOpsAgentException(
+                $"edge: not switching to slot {to.Name()}: HAProxy sees it {target.Describe()}, not UP", ExitCodes.HealthCheckFailed);
+        }
+
+        // Ready before drain, in one line: a backend whose only server is draining answers 503.
+        await SetAsync(from is { } old
+            ? $"set server {Name(to)} state ready; set server {Name(old)} state drain"
+            : $"set server {Name(to)} state ready", cancellationToken);
+        var summary = $"{to.Name()} live";
+        if (from is { } previous)
+        {
+            summary += "; " + await DrainAsync(previous, drainTimeout, cancellationToken);
+        }
+
+        (await runner.RunAsync(edge.WriteConfig(to), cancellationToken)).EnsureSuccess(runner.Target);
+        return summary;
+    }
+
+    public async Task<IReadOnlyList<EdgeServer>> ServersAsync(CancellationToken cancellationToken) =>
+        EdgeStat.Parse((await runner.RunAsync(edge.ShowServers(), cancellationToken)).EnsureSuccess(runner.Target).StandardOutput);
+
+    private async Task<string> DrainAsync(Slot slot, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var deadline = time.GetUtcNow() + timeout;
+        var server = await ServerAsync(slot, cancellationToken);
+        while (server.CurrentSessions > 0 && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(PollInterval, time, cancellationToken);
+            server = await ServerAsync(slot, cancellationToken);
+        }
+
+        var elapsed = time.GetElapsedTime(started).TotalSeconds;
+        // Maintenance does not cut the requests still in flight; it stops the checks and new connections.
+        await SetAsync($"set server {Name(slot)} state maint", cancellationToken);
+        return server.CurrentSessions == 0
+            ? $"{slot.Name()} drained in {elapsed:0.0}s"
+            : $"{slot.Name()} still had {server.CurrentSessions} request(s) in flight after {timeout.TotalSeconds:0.#}s, put in maintenance";
+    }
+
+    private async Task<EdgeServer> ServerAsync(Slot slot, CancellationToken cancellationToken) =>
+        (await ServersAsync(cancellationToken)).FirstOrDefault(s => s.Slot == slot)
+        ?? throw new DevOpsAgentException($"edge: HAProxy's backend {HaproxyConfig.Backend} has no server {slot.Name()}", ExitCodes.CommandFailed);
+
+    // Each command of the line answers with an empty line when it succeeds, with its error otherwise.
+    private async Task SetAsync(string commands, CancellationToken cancellationToken)
+    {
+        var answer = (await runner.RunAsync(edge.Runtime(commands), cancellationToken)).EnsureSuccess(runner.Target).StandardOutput;
+        if (answer.Trim().Length > 0)
+        {
+            throw new DevOpsAgentException($"edge: HAProxy refused '{commands}': {Last(answer)}", ExitCodes.CommandFailed);
+        }
+    }
+
+    private static string Name(Slot slot) => $"{HaproxyConfig.Backend}/{slot.Name()}";
+
+    private static string Last(string output) =>
+        string.Join(" | ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));
+}

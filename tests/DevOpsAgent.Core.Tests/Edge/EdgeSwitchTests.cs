@@ -1,0 +1,106 @@
+using DevOpsAgent.Core.Compose;
+using DevOpsAgent.Core.Edge;
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Execution;
+
+namespace DevOpsAgent.Core.Tests.Edge;
+
+public sealed class EdgeSwitchTests
+{
+    private static readonly EdgeCommands Edge = new(ComposeFlavor.V1, new EdgeSpec("shop-production", "/var/www/shop", "8080", 80, "/"));
+
+    private static string RuntimeCommands(RecordingCommandRunner runner) =>
+        string.Join(" | ", runner.Commands.Select(c => c.Text).Select(text =>
+            text.Contains(" _ '", StringComparison.Ordinal) ? text[(text.IndexOf(" _ '", StringComparison.Ordinal) + 4)..text.LastIndexOf('\'')]
+            : text.Contains("haproxy.cfg.tmp", StringComparison.Ordinal) ? "write haproxy.cfg" : text));
+
+    [Fact]
+    public async Task A_switch_readies_the_new_slot_and_drains_the_old_one_in_one_call_then_puts_it_in_maintenance()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-blue-up-green-drained.csv"))
+            .Answer("state", standardOutput: "\n\n");
+
+        var summary = await new EdgeSwitch(runner, Edge, TimeProvider.System).SwitchAsync(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.StartsWith("green live; blue drained in 0.", summary);
+        Assert.Equal(
+            "show stat app 4 -1 | set server app/green state ready; set server app/blue state drain | show stat app 4 -1 | set server app/blue state maint | write haproxy.cfg",
+            RuntimeCommands(runner));
+        Assert.Contains("check inter 1s fall 2 rise 1 disabled\n    server green shop-production-green:80", runner.Commands[^1].Text);
+    }
+
+    [Fact]
+    public async Task A_slot_that_is_not_up_is_never_switched_to()
+    {
+        var runner = new RecordingCommandRunner().Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-green-down.csv"));
+
+        var error = await Assert.ThrowsAsync<DevOpsAgentException>(() =>
+            new EdgeSwitch(runner, Edge, TimeProvider.System).SwitchAsync(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        Assert.Equal("edge: not switching to slot green: HAProxy sees it DOWN (L7STS 403), not UP", error.Message);
+        Assert.Equal(ErrorKind.HealthCheckFailed, error.Kind);
+        Assert.Equal("show stat app 4 -1", RuntimeCommands(runner));
+    }
+
+    [Fact]
+    public async Task Waiting_for_a_disabled_slot_moves_it_to_drain_so_that_haproxy_checks_it()
+    {
+        var reads = 0;
+        var runner = new RecordingCommandRunner()
+            .Answer(text => text.Contains("show stat", StringComparison.Ordinal) && reads++ == 0, standardOutput: EdgeStatTests.Fixture("stat-starting.csv"))
+            .Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-blue-up-green-drained.csv"))
+            .Answer("state", standardOutput: "\n");
+
+        await new EdgeSwitch(runner, Edge, TimeProvider.System).WaitUntilUpAsync(Slot.Green, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.Equal("show stat app 4 -1 | set server app/green state drain | show stat app 4 -1", RuntimeCommands(runner));
+    }
+
+    [Fact]
+    public async Task A_slot_that_stays_down_fails_the_wait_with_haproxys_view_of_it()
+    {
+        var runner = new RecordingCommandRunner().Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-green-down.csv"));
+
+        var error = await Assert.ThrowsAsync<DevOpsAgentException>(() =>
+            new EdgeSwitch(runner, Edge, TimeProvider.System).WaitUntilUpAsync(Slot.Green, TimeSpan.FromSeconds(0.5), CancellationToken.None));
+
+        Assert.Equal("edge: slot green (shop-production-green:80) is not UP after 0.5s: HAProxy sees it DOWN (L7STS 403)", error.Message);
+        Assert.DoesNotContain(runner.Commands, c => c.Text.Contains("set server", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_runtime_command_haproxy_refuses_is_an_error_with_its_answer()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-blue-up-green-drained.csv"))
+            .Answer("state", standardOutput: "No such server.\n\n");
+
+        var error = await Assert.ThrowsAsync<DevOpsAgentException>(() =>
+            new EdgeSwitch(runner, Edge, TimeProvider.System).SwitchAsync(Slot.Green, null, TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        Assert.Equal("edge: HAProxy refused 'set server app/green state ready': No such server.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_running_edge_is_left_untouched()
+    {
+        var runner = new RecordingCommandRunner().Answer("docker ps -q", standardOutput: "3f2a9c1b7d4e\n");
+
+        await new EdgeSwitch(runner, Edge, TimeProvider.System).EnsureUpAsync(Slot.Blue, CancellationToken.None);
+
+        Assert.Equal([Edge.ContainerId()], runner.Commands);
+    }
+
+    [Fact]
+    public async Task A_missing_edge_gets_its_files_then_starts_and_answers()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer(text => text.StartsWith("docker ps -q", StringComparison.Ordinal), standardOutput: "")
+            .Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-starting.csv"));
+
+        await new EdgeSwitch(runner, Edge, TimeProvider.System).EnsureUpAsync(Slot.Blue, CancellationToken.None);
+
+        Assert.Equal([Edge.ContainerId(), Edge.WriteFiles(Slot.Blue), Edge.Up(), Edge.ShowServers()], runner.Commands);
+    }
+}
