@@ -217,8 +217,8 @@ public sealed partial class DeployWorker
         await steps.RunAsync("rollback: single project", async () =>
         {
             await steps.CommandAsync(slots.Target.Down(removeVolumes: false), ct, streamOutput: true);
-            var edge = slots.Legacy! with { ProjectName = slots.Edge.Spec.EdgeProject, Files = [$"{ServerRelease.Folder}/edge/compose.yml"] };
-            await steps.CommandAsync(edge.Down(removeVolumes: false), ct, streamOutput: true);
+            var edge = ShellQuoting.Quote($"label=com.docker.compose.project={slots.Edge.Spec.EdgeProject}");
+            await steps.CommandAsync(ShellCommand.Raw($"docker ps -aq --filter {edge} | xargs -r docker rm -f"), ct);
             await steps.CommandAsync(slots.Data.Down(removeVolumes: false), ct, streamOutput: true);
             return $"{slots.Target.ProjectName}, {slots.Edge.Spec.EdgeProject} and {slots.Layout.DataProject} removed, volumes kept for {slots.Legacy!.ProjectName}";
         }, ct);
