@@ -7,7 +7,10 @@ namespace DevOpsAgent.IntegrationTests;
 /// An app folder of its own on a test bed server (<c>/var/www/&lt;prefix&gt;-&lt;guid&gt;</c>), so that these tests never
 /// touch the shop stacks other tests deploy; a devops-agent.yml pointing at it; and, on dispose, its compose
 /// project (containers, volumes, networks) and the folder removed. The servers' /var/www belongs to root, so the
-/// folder is made from the host side (the tests run as root, like scripts/test.sh).
+/// folder is made from the host side (the tests run as root, like scripts/test.sh). The servers share the host's
+/// Docker daemon, which resolves bind mounts on the host: the host's <c>/var/www/&lt;name&gt;</c> is a link to the
+/// server's folder, so a stack's bind mounts (the zero-downtime edge's config) find what the server wrote, as on a
+/// real server.
 /// </summary>
 public sealed class ScratchApp : IAsyncDisposable
 {
@@ -34,6 +37,7 @@ public sealed class ScratchApp : IAsyncDisposable
     {
         var app = new ScratchApp(server, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
         Directory.CreateDirectory(app.HostPath);
+        File.CreateSymbolicLink(app.Path, app.HostPath);
         var s = TestBed.Current.Server(server);
         app.WriteFile("devops-agent.yml", $"""
             project: it
@@ -74,6 +78,7 @@ public sealed class ScratchApp : IAsyncDisposable
         }
 
         Directory.Delete(HostPath, recursive: true);
+        File.Delete(Path);
     }
 
     private static void Root(string program, params string[] arguments)
