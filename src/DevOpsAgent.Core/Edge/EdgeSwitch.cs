@@ -17,18 +17,16 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
 
     /// <summary>
     /// Writes the edge's files and starts it when no edge container runs; a running edge is left untouched (its
-    /// live slot is whatever the last switch made it).
+    /// live slot is whatever the last switch made it). Returns once HAProxy answers on its runtime API.
     /// </summary>
     /// <param name="live">The slot a newly started edge serves; null when no slot serves yet.</param>
     public async Task EnsureUpAsync(Slot? live, CancellationToken cancellationToken)
     {
-        if (await IsRunningAsync(cancellationToken))
+        if (!await IsRunningAsync(cancellationToken))
         {
-            return;
+            (await runner.RunAsync(edge.WriteFiles(live), cancellationToken)).EnsureSuccess(runner.Target);
+            (await runner.RunAsync(edge.Up(), cancellationToken)).EnsureSuccess(runner.Target);
         }
-
-        (await runner.RunAsync(edge.WriteFiles(live), cancellationToken)).EnsureSuccess(runner.Target);
-        (await runner.RunAsync(edge.Up(), cancellationToken)).EnsureSuccess(runner.Target);
 
         var deadline = time.GetUtcNow() + StartTimeout;
         while (true)

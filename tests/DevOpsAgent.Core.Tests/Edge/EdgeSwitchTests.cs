@@ -85,11 +85,13 @@ public sealed class EdgeSwitchTests
     [Fact]
     public async Task A_running_edge_is_left_untouched()
     {
-        var runner = new RecordingCommandRunner().Answer("docker ps -q", standardOutput: "3f2a9c1b7d4e\n");
+        var runner = new RecordingCommandRunner()
+            .Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-starting.csv"))
+            .Answer("docker ps -q", standardOutput: "3f2a9c1b7d4e\n");
 
         await new EdgeSwitch(runner, Edge, TimeProvider.System).EnsureUpAsync(Slot.Blue, CancellationToken.None);
 
-        Assert.Equal([Edge.ContainerId()], runner.Commands);
+        Assert.Equal([Edge.ContainerId(), Edge.ShowServers()], runner.Commands);
     }
 
     [Fact]
