@@ -64,7 +64,7 @@ public sealed partial class DeployWorker
         if (state.Plan is { Pending.Count: > 0 } plan)
         {
             var reached = await steps.RunAsync("migrate", async () =>
-                await new MigrationCoordinator(runner, new AlembicCommands(slots.Target, config.Migrations!), time).UpgradeAsync(plan, ct, observer.Output) ?? "base", ct);
+                await new MigrationCoordinator(runner, slots.Alembic(slots.Target, config.Migrations!), time).UpgradeAsync(plan, ct, observer.Output) ?? "base", ct);
             state.Record = state.Record with { RevisionAfter = reached };
         }
 
@@ -145,7 +145,7 @@ public sealed partial class DeployWorker
         {
             await steps.RunAsync("rollback: database", async () =>
             {
-                var coordinator = new MigrationCoordinator(runner, new AlembicCommands(slots.Target, migrations), time);
+                var coordinator = new MigrationCoordinator(runner, slots.Alembic(slots.Target, migrations), time);
                 await coordinator.DowngradeAsync(state.Record.RevisionBefore, ct, observer.Output);
                 return $"{state.Record.RevisionAfter ?? "base"} → {state.Record.RevisionBefore ?? "base"} (with {slots.TargetSlot}'s migrations)";
             }, ct);
@@ -188,7 +188,7 @@ public sealed partial class DeployWorker
         {
             await steps.RunAsync("recover: database", async () =>
             {
-                var coordinator = new MigrationCoordinator(runner, new AlembicCommands(slots.Target, migrations), time);
+                var coordinator = new MigrationCoordinator(runner, slots.Alembic(slots.Target, migrations), time);
                 var current = await coordinator.CurrentAsync(ct);
                 if (current == serving.Revision)
                 {

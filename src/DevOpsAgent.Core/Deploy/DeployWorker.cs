@@ -147,7 +147,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         // Zero downtime: the release is built in the slot that is not live; the database is asked through the data
         // project (or, the first time, through the single project that still serves).
         var built = compose;
-        var asked = compose;
+        Func<MigrationsConfig, AlembicCommands> alembic = m => new AlembicCommands(compose, m);
         if (environment.ZeroDowntime is { } zero)
         {
             var slots = state.Slots = await PrepareSlotsAsync(request, steps, state, zero, ct);
@@ -164,7 +164,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
                     await new EdgeSwitch(runner, slots.Edge, time).EnsureUpAsync(ToEdge(slots.Live), ct);
                     return slots.Edge.Spec.Network;
                 }, ct);
-                asked = slots.Target;
+                alembic = m => slots.Alembic(slots.Target, m);
             }
         }
 
@@ -180,7 +180,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
         {
             var plan = state.Plan = await steps.RunAsync("migrations plan", async () =>
             {
-                var coordinator = new MigrationCoordinator(runner, new AlembicCommands(asked, migrations), time);
+                var coordinator = new MigrationCoordinator(runner, alembic(migrations), time);
                 MigrationPlan planned;
                 try
                 {
@@ -203,7 +203,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
             await operation.Lease.UpdateAsync(i => i with { PreviousRevision = plan.Current }, ct);
             if (state.Slots is { Live: not null } live && plan.Pending.Count > 0)
             {
-                await MigrationSafetyGateAsync(steps, state, live, new MigrationCoordinator(runner, new AlembicCommands(asked, migrations), time), plan, ct);
+                await MigrationSafetyGateAsync(steps, state, live, new MigrationCoordinator(runner, alembic(migrations), time), plan, ct);
             }
         }
 

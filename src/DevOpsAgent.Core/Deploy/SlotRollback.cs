@@ -59,7 +59,7 @@ public sealed class SlotRollback(DeploySteps steps, EnvironmentConfig environmen
         {
             await steps.RunAsync("rollback: database", async () =>
             {
-                var coordinator = new MigrationCoordinator(runner, new AlembicCommands(newer, migrations), steps.Time);
+                var coordinator = new MigrationCoordinator(runner, slots.Alembic(newer, migrations), steps.Time);
                 var current = await coordinator.CurrentAsync(ct);
                 if (current == target.Revision)
                 {

@@ -75,6 +75,9 @@ public sealed record SlotStack(
             : $"{ip}:{Layout.Published.ContainerPort}";
     }
 
+    /// <summary>Alembic run with <paramref name="code"/>'s images against the data project's database.</summary>
+    public Migrations.AlembicCommands Alembic(ComposeCommands code, Migrations.MigrationsConfig migrations) => new(code, migrations) { DatabaseCompose = Data };
+
     public static string FileOf(ComposeCommands compose, string name)
     {
         var first = compose.Files[0];

@@ -9,6 +9,12 @@ namespace DevOpsAgent.Core.Migrations;
 /// </summary>
 public sealed record AlembicCommands(ComposeCommands Compose, MigrationsConfig Config)
 {
+    /// <summary>Where the database service runs when it is not in <see cref="Compose"/> (a zero-downtime environment's data project).</summary>
+    public ComposeCommands? DatabaseCompose { get; init; }
+
+    /// <summary>The project the database service belongs to.</summary>
+    public ComposeCommands Database => DatabaseCompose ?? Compose;
+
     public ShellCommand Heads() => Alembic("heads");
 
     public ShellCommand History() => Alembic("history");
@@ -30,7 +36,7 @@ public sealed record AlembicCommands(ComposeCommands Compose, MigrationsConfig C
     public ShellCommand Downgrade(string target) => Alembic("downgrade", target);
 
     /// <summary>Starts the database alone (a no-op when it runs), so migrations have something to talk to.</summary>
-    public ShellCommand StartDatabase() => Compose.UpServices(Config.DatabaseService);
+    public ShellCommand StartDatabase() => Database.UpServices(Config.DatabaseService);
 
     /// <summary>Every migration file of the checkout, each behind a <c>==&gt; path &lt;==</c> line.</summary>
     public ShellCommand Sources() =>

@@ -20,7 +20,7 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
         var deadline = time.GetUtcNow() + DatabaseStartTimeout;
         while (true)
         {
-            var ready = await runner.RunAsync(HealthCommands.PgIsReady(alembic.Compose, alembic.Config.DatabaseService), cancellationToken);
+            var ready = await runner.RunAsync(HealthCommands.PgIsReady(alembic.Database, alembic.Config.DatabaseService), cancellationToken);
             if (ready.Succeeded)
             {
                 return;
