@@ -61,6 +61,19 @@ public sealed partial class DeployWorker
             }, ct);
         }
 
+        if (slots.Legacy is not null && config.Migrations is { } migrations)
+        {
+            // The single project is down (its users wait for this deploy anyway): plan with the release's code, against the data project.
+            state.Plan = await steps.RunAsync("migrations plan", async () =>
+            {
+                var planned = await new MigrationCoordinator(runner, slots.Alembic(slots.Target, migrations), time).PlanAsync(ct);
+                return planned.Heads.Count <= 1 ? planned
+                    : throw new DevOpsAgentException($"refused: the release has {planned.Heads.Count} alembic heads ({string.Join(", ", planned.Heads)}); merge them into one first", ExitCodes.Refused);
+            }, ct);
+            state.Record = state.Record with { RevisionBefore = state.Plan.Current, RevisionAfter = state.Plan.Current, Migrations = state.Plan.Summary };
+            await state.Operation.Lease.UpdateAsync(i => i with { PreviousRevision = state.Plan.Current }, ct);
+        }
+
         if (state.Plan is { Pending.Count: > 0 } plan)
         {
             var reached = await steps.RunAsync("migrate", async () =>

@@ -176,7 +176,8 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
             return $"{kept.Length} image(s) of {version} kept as {ReleaseImages.TagFor(commit)}";
         }, ct);
 
-        if (config.Migrations is { } migrations)
+        // The first zero-downtime deploy of a single project plans its migrations once the data project holds the database.
+        if (config.Migrations is { } migrations && state.Slots?.Legacy is null)
         {
             var plan = state.Plan = await steps.RunAsync("migrations plan", async () =>
             {

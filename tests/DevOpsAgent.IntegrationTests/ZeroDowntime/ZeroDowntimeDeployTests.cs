@@ -45,7 +45,15 @@ public sealed class ZeroDowntimeDeployTests(ITestOutputHelper output) : IAsyncLi
             HTTP_PORT={HttpPort}
 
             """);
+        WriteConfig(zeroDowntime: true);
+        _cli = new AgentCli(Path.Combine(_scratch, "history.db"));
+        _ssh = await TestBed.Current.ConnectAsync("staging", Timeout);
+    }
+
+    private void WriteConfig(bool zeroDowntime)
+    {
         var server = TestBed.Current.Server("staging");
+        var zero = zeroDowntime ? "\n    zero_downtime:\n      drain_timeout: 10s" : "";
         File.WriteAllText(ConfigFile, $"""
             project: zd
             repository: {TestBed.Current.Origin}
@@ -63,9 +71,7 @@ public sealed class ZeroDowntimeDeployTests(ITestOutputHelper output) : IAsyncLi
                 identity_file: {TestBed.Current.KeyFile}
                 known_hosts: {TestBed.Current.KnownHostsFile}
                 branch: staging
-                compose_project: {_app.Name}
-                zero_downtime:
-                  drain_timeout: 10s
+                compose_project: {_app.Name}{zero}
                 health:
                   timeout: 180s
                   interval: 1s
@@ -76,8 +82,6 @@ public sealed class ZeroDowntimeDeployTests(ITestOutputHelper output) : IAsyncLi
                   frontend: http://localhost:{HttpPort}/
                   database: db
             """);
-        _cli = new AgentCli(Path.Combine(_scratch, "history.db"));
-        _ssh = await TestBed.Current.ConnectAsync("staging", Timeout);
     }
 
     public async Task DisposeAsync()
@@ -155,6 +159,29 @@ public sealed class ZeroDowntimeDeployTests(ITestOutputHelper output) : IAsyncLi
         var status = await CliAsync("status", "staging", "--json");
         using var json = JsonDocument.Parse(status.Out);
         Assert.Equal(("blue", true), (json.RootElement.GetProperty("live_slot").GetString(), json.RootElement.GetProperty("all_healthy").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task The_first_zero_downtime_deploy_of_a_single_project_stack_keeps_its_database_rows()
+    {
+        WriteConfig(zeroDowntime: false);
+        await DeployAsync("v1.0.0");
+        var created = await ServerAsync($"curl -fsS -X POST -H 'Content-Type: application/json' -d '{{\"name\":\"kept\"}}' http://localhost:{HttpPort}/api/items");
+        Assert.Contains("\"kept\"", created, StringComparison.Ordinal);
+        var single = ShellQuoting.Quote($"label=com.docker.compose.project={_app.Name}");
+        Assert.NotEmpty(await ServerAsync($"docker ps -q --filter {single}"));
+
+        WriteConfig(zeroDowntime: true);
+        var deploy = await CliAsync(Deploy("v1.1.0"));
+        Assert.True(deploy.ExitCode == 0, deploy.Out + deploy.Error);
+        Assert.Contains("retire single project", deploy.Out, StringComparison.Ordinal);
+
+        // The single project is gone; its database volume is the data project's, rows and all, now at 0002.
+        Assert.Empty(await ServerAsync($"docker ps -aq --filter {single}"));
+        Assert.Equal("blue", await LiveSlotAsync());
+        Assert.Equal("kept", await PsqlAsync("SELECT name FROM items ORDER BY id LIMIT 1"));
+        Assert.Equal("0002", await RevisionAsync());
+        Assert.Contains("\"kept\"", await ServerAsync($"curl -fsS http://localhost:{HttpPort}/api/items"), StringComparison.Ordinal);
     }
 
     private async Task<int> DeployAsync(string tag)
