@@ -104,14 +104,9 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
         await SetAsync(from is { } old
             ? $"set server {Name(to)} state ready; set server {Name(old)} state drain"
             : $"set server {Name(to)} state ready", cancellationToken);
-        var summary = $"{to.Name()} live";
-        if (from is { } previous)
-        {
-            summary += "; " + await DrainAsync(previous, drainTimeout, cancellationToken);
-        }
-
+        // Written before the drain wait, so that an agent cut off while waiting leaves a file that agrees with the edge.
         (await runner.RunAsync(edge.WriteConfig(to), cancellationToken)).EnsureSuccess(runner.Target);
-        return summary;
+        return from is { } previous ? $"{to.Name()} live; {await DrainAsync(previous, drainTimeout, cancellationToken)}" : $"{to.Name()} live";
     }
 
     public async Task<IReadOnlyList<EdgeServer>> ServersAsync(CancellationToken cancellationToken) =>

@@ -25,9 +25,9 @@ public sealed class EdgeSwitchTests
 
         Assert.StartsWith("green live; blue drained in 0.", summary);
         Assert.Equal(
-            "show stat app 4 -1 | set server app/green state ready; set server app/blue state drain | show stat app 4 -1 | set server app/blue state maint | write haproxy.cfg",
+            "show stat app 4 -1 | set server app/green state ready; set server app/blue state drain | write haproxy.cfg | show stat app 4 -1 | set server app/blue state maint",
             RuntimeCommands(runner));
-        Assert.Contains("check inter 1s fall 2 rise 1 disabled\n    server green shop-production-green:80", runner.Commands[^1].Text);
+        Assert.Contains("check inter 1s fall 2 rise 1 disabled\n    server green shop-production-green:80", runner.Commands[2].Text);
     }
 
     [Fact]

@@ -30,7 +30,8 @@ public sealed record SteadyLoadOptions
 /// <param name="FirstErrors">The first few failures: a status and the start of its body, or an exception's message.</param>
 /// <param name="LongestGap">The longest time between two successful responses (a switch's outage shows here).</param>
 /// <param name="PostsSucceeded">POSTs answered 2xx (to compare with the rows the server kept).</param>
-/// <param name="Bodies">How often each GET's body was answered (bodies up to 100 characters, trimmed): which slot served.</param>
+/// <param name="Bodies">How often each GET body was answered (trimmed; the first 20 distinct bodies of up to 100 characters,
+/// the rest counted as <c>(other)</c>): which slot served.</param>
 /// <param name="KeepAliveConnections">Connections the keep-alive workers opened: one each when no connection was dropped.</param>
 public sealed record SteadyLoadSummary(
     int Requests,
@@ -60,6 +61,8 @@ public sealed record SteadyLoadSummary(
 public sealed class SteadyLoad : IAsyncDisposable
 {
     private const int ErrorsKept = 5;
+    private const int BodiesKept = 20;
+    private const string OtherBody = "(other)";
     private readonly SteadyLoadOptions _options;
     private readonly object _gate = new();
     private readonly List<string> _errors = [];
@@ -197,10 +200,10 @@ public sealed class SteadyLoad : IAsyncDisposable
             var gap = Stopwatch.GetElapsedTime(_lastSuccess, now);
             _longestGap = gap > _longestGap ? gap : _longestGap;
             _lastSuccess = Math.Max(_lastSuccess, now);
-            // GETs only: each POST answers a row of its own, which says nothing about the slot that served it.
-            var key = body.Trim();
-            if (!post && key.Length <= 100)
+            if (!post)
             {
+                var key = body.Trim();
+                key = key.Length <= 100 && (_bodies.ContainsKey(key) || _bodies.Count < BodiesKept) ? key : OtherBody;
                 _bodies[key] = _bodies.GetValueOrDefault(key) + 1;
             }
         }
