@@ -121,10 +121,9 @@ public sealed partial class DashboardServer(DashboardContext context, DashboardB
     private async Task HistoryAsync(HttpContext http)
     {
         var page = int.TryParse(http.Request.Query["page"], out var p) && p is >= 0 and < 10_000 ? p : 0;
-        var skip = page * Pages.PageSize;
-        var records = await context.History.ListAsync(null, skip + Pages.PageSize + 1, http.RequestAborted);
-        var shown = records.Skip(skip).Take(Pages.PageSize).ToList();
-        await WriteHtmlAsync(http, Pages.History(shown, page, records.Count > skip + Pages.PageSize));
+        // One record more than a page says whether an older page exists.
+        var records = await context.History.PageAsync(null, page * Pages.PageSize, Pages.PageSize + 1, http.RequestAborted);
+        await WriteHtmlAsync(http, Pages.History([.. records.Take(Pages.PageSize)], page, records.Count > Pages.PageSize));
     }
 
     private async Task DetailAsync(HttpContext http, string id)
