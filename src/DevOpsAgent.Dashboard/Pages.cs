@@ -144,14 +144,18 @@ public static class Pages
         return svg.Append("</svg>").ToString();
     }
 
-    public static string RollbackForm(EnvironmentConfig environment, string antiforgery, string? error, bool taskRequired = false) => Page($"Roll back {environment.Name}", $"""
+    /// <summary>
+    /// The form; after a refusal, again with the release and task that were sent (<paramref name="release"/>,
+    /// <paramref name="task"/>) and the error, but never the confirmation: it is typed anew for every attempt.
+    /// </summary>
+    public static string RollbackForm(EnvironmentConfig environment, string antiforgery, string? error, bool taskRequired = false, string release = "", string task = "") => Page($"Roll back {environment.Name}", $"""
         <h1>Roll back {E(environment.Name)}</h1>
         {(error is null ? "" : Error(error))}
         <p>Goes back to the previous release (or the one named): database downgraded to its revision, its kept images, health verified — the same operation as <code>devops-agent rollback {E(environment.Name)}</code>, under its lock and journal, recorded in history.</p>
         <form id="rollback" method="post" action="/rollback/{Uri.EscapeDataString(environment.Name)}">
         <input type="hidden" name="csrf" value="{E(antiforgery)}">
-        <p><label>Release to go back to (empty: the previous one) <input name="to" id="to"></label></p>
-        {(taskRequired ? "<p><label>Task id — required: the Orchestrator's project state is configured, so the task must be assigned to DevOps Agent (Layer 2) <input name=\"task\" id=\"task\" placeholder=\"TASK-001\" required></label></p>" : "<p><label>Task id (optional; when given, the task must be assigned to DevOps Agent, as an EXECUTE) <input name=\"task\" id=\"task\" placeholder=\"TASK-001\"></label></p>")}
+        <p><label>Release to go back to (empty: the previous one) <input name="to" id="to" value="{E(release)}"></label></p>
+        <p><label>{(taskRequired ? "Task id — required: the Orchestrator's project state is configured, so the task must be assigned to DevOps Agent (Layer 2)" : "Task id (optional; when given, the task must be assigned to DevOps Agent, as an EXECUTE)")} <input name="task" id="task" placeholder="TASK-001" value="{E(task)}"{(taskRequired ? " required" : "")}></label></p>
         <p><label>Type <b>{E(environment.Name)}</b> to confirm <input name="confirm" id="confirm" autocomplete="off" required></label></p>
         <p><button type="submit" id="do-rollback">Roll back {E(environment.Name)}</button></p>
         </form>

@@ -73,8 +73,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Equal("1.1.0", await _stack.ServedVersionAsync());
         Assert.Equal(2, (await _stack.HistoryAsync()).Length);
 
-        // The refused form comes back empty; typed right, it runs, its progress streaming in until it succeeds.
+        // The refused form comes back with the release and task kept and the confirmation empty; typed right, it runs,
+        // its progress streaming in until it succeeds.
         await Expect(page.Locator("#confirm")).ToHaveValueAsync("");
+        await Expect(page.Locator("#to")).ToHaveValueAsync("v1.0.0");
+        await Expect(page.Locator("#task")).ToHaveValueAsync(DashboardStack.Task);
         await page.FillAsync("#to", "v1.0.0");
         await page.FillAsync("#task", DashboardStack.Task);
         await page.FillAsync("#confirm", "production");
