@@ -18,23 +18,24 @@ public static class Pages
         body.Append("<table id=\"environments\"><tr><th>Environment</th><th>Host</th><th>Live release</th><th>Slot</th><th>Health</th><th>Lock / operation</th><th></th></tr>");
         foreach (var (environment, view) in environments)
         {
-            var release = view?.Status?.Release;
-            var health = view switch
-            {
-                null => "<span class=\"warn\">reading…</span>",
-                { Error: { } error } => $"<span class=\"bad\">unreachable: {E(error)}</span>",
-                { Status: { } status } => $"<span class=\"{(status.AllHealthy ? "ok" : "bad")}\">{E(status.Summary)}</span>",
-                _ => "-",
-            };
+            var cells = StatusCells.Of(environment.Name, view);
             body.Append(CultureInfo.InvariantCulture, $"<tr data-env=\"{E(environment.Name)}\"><td><b><a href=\"/environments/{Uri.EscapeDataString(environment.Name)}\">{E(environment.Name)}</a></b></td><td>{E(environment.User)}@{E(environment.Server)}:{environment.Port} <code>{E(environment.Path)}</code></td>");
-            body.Append(CultureInfo.InvariantCulture, $"<td class=\"release\">{(release is null ? "-" : $"{E(release.Version)} <code>{E(DeployWorker.ShortCommit(release.Commit))}</code><br><small>{Time(release.DeployedAt)} by {E(release.DeployedBy)}</small>")}</td>");
-            body.Append(CultureInfo.InvariantCulture, $"<td>single</td><td class=\"health\">{health}</td><td>{E(view?.Status?.Operation ?? (view?.Status is null ? "-" : "free"))}</td>");
+            body.Append(CultureInfo.InvariantCulture, $"<td class=\"release\">{cells.Release}</td><td>single</td><td class=\"health\">{cells.Health}</td><td class=\"lock\">{cells.Lock}</td>");
             body.Append(CultureInfo.InvariantCulture, $"<td><a href=\"/rollback/{Uri.EscapeDataString(environment.Name)}\">roll back…</a></td></tr>");
         }
 
         body.Append("</table><h2>Latest deploys</h2>");
         body.Append(HistoryTable(recent));
         body.Append("<p><a href=\"/history\">Whole history →</a></p>");
+        // The status cells follow the cache live (/events/status); the cells' HTML is the server's, encoded as on the page.
+        body.Append("""
+            <script>
+            (function(){var s=new EventSource('/events/status');
+            s.addEventListener('status',function(e){var d=JSON.parse(e.data);
+            var r=document.querySelector('table#environments tr[data-env="'+CSS.escape(d.environment)+'"]');if(!r){return;}
+            r.querySelector('td.release').innerHTML=d.release;r.querySelector('td.health').innerHTML=d.health;r.querySelector('td.lock').innerHTML=d.lock;});})();
+            </script>
+            """);
         return Page("Overview", body.ToString());
     }
 
