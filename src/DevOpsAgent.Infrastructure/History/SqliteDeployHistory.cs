@@ -14,6 +14,7 @@ public sealed class SqliteDeployHistory : IDeployHistory
             version TEXT, started_by TEXT NOT NULL, task_id TEXT, started_at TEXT NOT NULL, finished_at TEXT,
             outcome TEXT NOT NULL, health_summary TEXT NOT NULL, error TEXT);
         CREATE INDEX IF NOT EXISTS deploys_by_environment ON deploys (environment, started_at);
+        CREATE INDEX IF NOT EXISTS deploys_newest ON deploys (started_at);
         CREATE TABLE IF NOT EXISTS deploy_steps (
             deploy_id TEXT NOT NULL REFERENCES deploys (id) ON DELETE CASCADE, position INTEGER NOT NULL,
             name TEXT NOT NULL, started_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL,
