@@ -23,7 +23,8 @@ public sealed partial class DashboardServer
         string? error = null;
         string? releaseName = null;
         string? taskId = null;
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(form["csrf"].ToString().PadRight(_csrf.Length)[.._csrf.Length]), Encoding.ASCII.GetBytes(_csrf)))
+        var ours = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(form["csrf"].ToString().PadRight(_csrf.Length)[.._csrf.Length]), Encoding.ASCII.GetBytes(_csrf));
+        if (!ours)
         {
             http.Response.StatusCode = StatusCodes.Status403Forbidden;
             error = "the form is stale or came from another site (anti-CSRF check failed); reload the page";
@@ -61,7 +62,9 @@ public sealed partial class DashboardServer
 
         if (error is not null)
         {
-            await WriteHtmlAsync(http, Pages.RollbackForm(target, _csrf, error, context.RequiresTask));
+            // Refilled only from a form this dashboard served: a cross-site post must not prefill what a user then confirms.
+            await WriteHtmlAsync(http, Pages.RollbackForm(target, _csrf, error, context.RequiresTask,
+                ours ? form["to"].ToString() : "", ours ? form["task"].ToString() : ""));
             return;
         }
 

@@ -99,6 +99,7 @@ public sealed partial class DashboardServer(DashboardContext context, DashboardB
         app.MapGet("/history", HistoryAsync);
         app.MapGet("/deploys/{id}", DetailAsync);
         app.MapGet("/events", EventsAsync);
+        app.MapGet("/events/status", StatusEventsAsync);
         app.MapGet("/environments/{environment}", EnvironmentPageAsync);
         app.MapGet("/environments/{environment}/logs", LogsAsync);
         MapDiff(app);
@@ -121,10 +122,9 @@ public sealed partial class DashboardServer(DashboardContext context, DashboardB
     private async Task HistoryAsync(HttpContext http)
     {
         var page = int.TryParse(http.Request.Query["page"], out var p) && p is >= 0 and < 10_000 ? p : 0;
-        var skip = page * Pages.PageSize;
-        var records = await context.History.ListAsync(null, skip + Pages.PageSize + 1, http.RequestAborted);
-        var shown = records.Skip(skip).Take(Pages.PageSize).ToList();
-        await WriteHtmlAsync(http, Pages.History(shown, page, records.Count > skip + Pages.PageSize));
+        // One record more than a page says whether an older page exists.
+        var records = await context.History.PageAsync(null, page * Pages.PageSize, Pages.PageSize + 1, http.RequestAborted);
+        await WriteHtmlAsync(http, Pages.History([.. records.Take(Pages.PageSize)], page, records.Count > Pages.PageSize));
     }
 
     private async Task DetailAsync(HttpContext http, string id)
@@ -163,6 +163,32 @@ public sealed partial class DashboardServer(DashboardContext context, DashboardB
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// The overview's status cells, pushed when the cache stores a new state: each environment's cells once on connect,
+    /// then whenever they differ from what this stream sent. Asking the cache at least once a cache period keeps it
+    /// refreshing while someone watches.
+    /// </summary>
+    private async Task StatusEventsAsync(HttpContext http)
+    {
+        StartEvents(http);
+        var sent = new Dictionary<string, string>();
+        while (!http.RequestAborted.IsCancellationRequested)
+        {
+            var changed = _status.Changed;
+            foreach (var environment in context.Config.Environments.Values)
+            {
+                var cells = StatusCells.Of(environment.Name, _status.Get(environment)).Json();
+                if (sent.GetValueOrDefault(environment.Name) != cells)
+                {
+                    sent[environment.Name] = cells;
+                    await SendAsync(http, "status", cells);
+                }
+            }
+
+            await Task.WhenAny(changed, Task.Delay(context.StatusCacheFor, http.RequestAborted));
         }
     }
 

@@ -18,23 +18,24 @@ public static class Pages
         body.Append("<table id=\"environments\"><tr><th>Environment</th><th>Host</th><th>Live release</th><th>Slot</th><th>Health</th><th>Lock / operation</th><th></th></tr>");
         foreach (var (environment, view) in environments)
         {
-            var release = view?.Status?.Release;
-            var health = view switch
-            {
-                null => "<span class=\"warn\">reading…</span>",
-                { Error: { } error } => $"<span class=\"bad\">unreachable: {E(error)}</span>",
-                { Status: { } status } => $"<span class=\"{(status.AllHealthy ? "ok" : "bad")}\">{E(status.Summary)}</span>",
-                _ => "-",
-            };
+            var cells = StatusCells.Of(environment.Name, view);
             body.Append(CultureInfo.InvariantCulture, $"<tr data-env=\"{E(environment.Name)}\"><td><b><a href=\"/environments/{Uri.EscapeDataString(environment.Name)}\">{E(environment.Name)}</a></b></td><td>{E(environment.User)}@{E(environment.Server)}:{environment.Port} <code>{E(environment.Path)}</code></td>");
-            body.Append(CultureInfo.InvariantCulture, $"<td class=\"release\">{(release is null ? "-" : $"{E(release.Version)} <code>{E(DeployWorker.ShortCommit(release.Commit))}</code><br><small>{Time(release.DeployedAt)} by {E(release.DeployedBy)}</small>")}</td>");
-            body.Append(CultureInfo.InvariantCulture, $"<td>single</td><td class=\"health\">{health}</td><td>{E(view?.Status?.Operation ?? (view?.Status is null ? "-" : "free"))}</td>");
+            body.Append(CultureInfo.InvariantCulture, $"<td class=\"release\">{cells.Release}</td><td>single</td><td class=\"health\">{cells.Health}</td><td class=\"lock\">{cells.Lock}</td>");
             body.Append(CultureInfo.InvariantCulture, $"<td><a href=\"/rollback/{Uri.EscapeDataString(environment.Name)}\">roll back…</a></td></tr>");
         }
 
         body.Append("</table><h2>Latest deploys</h2>");
         body.Append(HistoryTable(recent));
         body.Append("<p><a href=\"/history\">Whole history →</a></p>");
+        // The status cells follow the cache live (/events/status); the cells' HTML is the server's, encoded as on the page.
+        body.Append("""
+            <script>
+            (function(){var s=new EventSource('/events/status');
+            s.addEventListener('status',function(e){var d=JSON.parse(e.data);
+            var r=document.querySelector('table#environments tr[data-env="'+CSS.escape(d.environment)+'"]');if(!r){return;}
+            r.querySelector('td.release').innerHTML=d.release;r.querySelector('td.health').innerHTML=d.health;r.querySelector('td.lock').innerHTML=d.lock;});})();
+            </script>
+            """);
         return Page("Overview", body.ToString());
     }
 
@@ -144,14 +145,18 @@ public static class Pages
         return svg.Append("</svg>").ToString();
     }
 
-    public static string RollbackForm(EnvironmentConfig environment, string antiforgery, string? error, bool taskRequired = false) => Page($"Roll back {environment.Name}", $"""
+    /// <summary>
+    /// The form; after a refusal, again with the release and task that were sent (<paramref name="release"/>,
+    /// <paramref name="task"/>) and the error, but never the confirmation: it is typed anew for every attempt.
+    /// </summary>
+    public static string RollbackForm(EnvironmentConfig environment, string antiforgery, string? error, bool taskRequired = false, string release = "", string task = "") => Page($"Roll back {environment.Name}", $"""
         <h1>Roll back {E(environment.Name)}</h1>
         {(error is null ? "" : Error(error))}
         <p>Goes back to the previous release (or the one named): database downgraded to its revision, its kept images, health verified — the same operation as <code>devops-agent rollback {E(environment.Name)}</code>, under its lock and journal, recorded in history.</p>
         <form id="rollback" method="post" action="/rollback/{Uri.EscapeDataString(environment.Name)}">
         <input type="hidden" name="csrf" value="{E(antiforgery)}">
-        <p><label>Release to go back to (empty: the previous one) <input name="to" id="to"></label></p>
-        {(taskRequired ? "<p><label>Task id — required: the Orchestrator's project state is configured, so the task must be assigned to DevOps Agent (Layer 2) <input name=\"task\" id=\"task\" placeholder=\"TASK-001\" required></label></p>" : "<p><label>Task id (optional; when given, the task must be assigned to DevOps Agent, as an EXECUTE) <input name=\"task\" id=\"task\" placeholder=\"TASK-001\"></label></p>")}
+        <p><label>Release to go back to (empty: the previous one) <input name="to" id="to" value="{E(release)}"></label></p>
+        <p><label>{(taskRequired ? "Task id — required: the Orchestrator's project state is configured, so the task must be assigned to DevOps Agent (Layer 2)" : "Task id (optional; when given, the task must be assigned to DevOps Agent, as an EXECUTE)")} <input name="task" id="task" placeholder="TASK-001" value="{E(task)}"{(taskRequired ? " required" : "")}></label></p>
         <p><label>Type <b>{E(environment.Name)}</b> to confirm <input name="confirm" id="confirm" autocomplete="off" required></label></p>
         <p><button type="submit" id="do-rollback">Roll back {E(environment.Name)}</button></p>
         </form>

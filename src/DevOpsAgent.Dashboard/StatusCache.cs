@@ -15,6 +15,10 @@ public sealed class StatusCache(DashboardContext context, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, StatusView> _known = new();
     private readonly ConcurrentDictionary<string, Task> _reading = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes the next time a state is stored or dropped; take it before reading, so no change falls between.</summary>
+    public Task Changed => Volatile.Read(ref _changed).Task;
 
     /// <summary>The last known state (null: never read yet); starts a refresh when it is older than the cache period.</summary>
     public StatusView? Get(EnvironmentConfig environment)
@@ -28,7 +32,11 @@ public sealed class StatusCache(DashboardContext context, TimeProvider time)
         return view;
     }
 
-    public void Invalidate(string environment) => _known.TryRemove(environment, out _);
+    public void Invalidate(string environment)
+    {
+        _known.TryRemove(environment, out _);
+        Signal();
+    }
 
     public async Task<StatusView> RefreshAsync(EnvironmentConfig environment)
     {
@@ -51,6 +59,9 @@ public sealed class StatusCache(DashboardContext context, TimeProvider time)
         }
 
         _known[environment.Name] = view;
+        Signal();
         return view;
     }
+
+    private void Signal() => Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }

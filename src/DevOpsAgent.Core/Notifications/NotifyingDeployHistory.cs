@@ -77,6 +77,9 @@ public sealed class NotifyingDeployHistory(
     public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
         inner.ListAsync(environment, limit, cancellationToken);
 
+    public Task<IReadOnlyList<DeployRecord>> PageAsync(string? environment, int skip, int limit, CancellationToken cancellationToken) =>
+        inner.PageAsync(environment, skip, limit, cancellationToken);
+
     public Task<DeployRecord?> GetAsync(string id, CancellationToken cancellationToken) => inner.GetAsync(id, cancellationToken);
 
     private NotificationEvent? EventFor(DeployRecord record)

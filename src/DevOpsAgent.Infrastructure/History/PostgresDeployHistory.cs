@@ -15,11 +15,6 @@ namespace DevOpsAgent.Infrastructure.History;
 /// </summary>
 public sealed class PostgresDeployHistory : IDeployHistory, IAsyncDisposable
 {
-    private const string Columns = """
-        id, action, environment, ref, commit_id, previous_commit, version, started_by, task_id, started_at, finished_at,
-        outcome, health_summary, error, revision_before, revision_after, migrations, backup, preflight, preflight_override, qa_approved_by
-        """;
-
     private readonly NpgsqlDataSource _dataSource;
     private readonly SemaphoreSlim _migrated = new(1, 1);
     private bool _isMigrated;
@@ -75,7 +70,7 @@ public sealed class PostgresDeployHistory : IDeployHistory, IAsyncDisposable
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using (var upsert = new NpgsqlCommand($"""
-                INSERT INTO devops_agent_deploys ({Columns})
+                INSERT INTO devops_agent_deploys ({DeployRows.Columns})
                 VALUES (@id, @action, @environment, @ref, @commit, @previous, @version, @startedBy, @task, @startedAt, @finishedAt,
                     @outcome, @health, @error, @revisionBefore, @revisionAfter, @migrations, @backup, @preflight, @override, @qa)
                 ON CONFLICT (id) DO UPDATE SET action = excluded.action, environment = excluded.environment, ref = excluded.ref,
@@ -133,6 +128,9 @@ public sealed class PostgresDeployHistory : IDeployHistory, IAsyncDisposable
     }
 
     public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
+        PageAsync(environment, 0, limit, cancellationToken);
+
+    public Task<IReadOnlyList<DeployRecord>> PageAsync(string? environment, int skip, int limit, CancellationToken cancellationToken) =>
         // Two statements rather than "@environment IS NULL OR …", so each has a plan that walks its newest-first index.
         QueryAsync(ListWhere(environment is not null), command =>
             {
@@ -142,13 +140,14 @@ public sealed class PostgresDeployHistory : IDeployHistory, IAsyncDisposable
                 }
 
                 command.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Integer) { Value = limit });
+                command.Parameters.Add(new NpgsqlParameter("skip", NpgsqlDbType.Integer) { Value = skip });
             }, cancellationToken);
 
     /// <summary>The statement a list runs; public so tests can EXPLAIN exactly that.</summary>
     private static string ListWhere(bool byEnvironment) =>
-        (byEnvironment ? "WHERE environment = @environment " : "") + "ORDER BY started_at DESC, seq DESC LIMIT @limit";
+        (byEnvironment ? "WHERE environment = @environment " : "") + "ORDER BY started_at DESC, seq DESC LIMIT @limit OFFSET @skip";
 
-    public static string ListSql(bool byEnvironment) => $"SELECT {Columns} FROM devops_agent_deploys {ListWhere(byEnvironment)}";
+    public static string ListSql(bool byEnvironment) => $"SELECT {DeployRows.Columns} FROM devops_agent_deploys {ListWhere(byEnvironment)}";
 
     public async Task<DeployRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
         (await QueryAsync("WHERE id = @id", command => Add(command, "id", id), cancellationToken)).SingleOrDefault();
@@ -168,13 +167,13 @@ public sealed class PostgresDeployHistory : IDeployHistory, IAsyncDisposable
             // One snapshot for the records and their steps, so a concurrent save cannot pair a record with other steps.
             await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
             var records = new List<DeployRecord>();
-            await using (var command = new NpgsqlCommand($"SELECT {Columns} FROM devops_agent_deploys {where}", connection, transaction))
+            await using (var command = new NpgsqlCommand($"SELECT {DeployRows.Columns} FROM devops_agent_deploys {where}", connection, transaction))
             {
                 bind(command);
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    records.Add(Read(reader));
+                    records.Add(DeployRows.Read(reader, Time));
                 }
             }
 
@@ -184,8 +183,8 @@ public sealed class PostgresDeployHistory : IDeployHistory, IAsyncDisposable
             }
 
             var steps = records.ToDictionary(r => r.Id, _ => new List<StepRecord>());
-            await using (var command = new NpgsqlCommand("""
-                SELECT deploy_id, name, started_at, duration_ms, outcome, detail FROM devops_agent_deploy_steps
+            await using (var command = new NpgsqlCommand($"""
+                SELECT deploy_id, {DeployRows.StepColumns} FROM devops_agent_deploy_steps
                 WHERE deploy_id = ANY(@ids) ORDER BY deploy_id, position
                 """, connection, transaction))
             {
@@ -193,8 +192,7 @@ public sealed class PostgresDeployHistory : IDeployHistory, IAsyncDisposable
                 await using var reader = await command.ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    steps[reader.GetString(0)].Add(new StepRecord(reader.GetString(1), Utc(reader.GetDateTime(2)), TimeSpan.FromMilliseconds(reader.GetInt64(3)),
-                        Enum.Parse<StepOutcome>(reader.GetString(4)), reader.GetString(5)));
+                    steps[reader.GetString(0)].Add(DeployRows.ReadStep(reader, 1, Time));
                 }
             }
 
@@ -202,31 +200,6 @@ public sealed class PostgresDeployHistory : IDeployHistory, IAsyncDisposable
             return records.Select(r => r with { Steps = steps[r.Id] }).ToList();
         });
     }
-
-    private static DeployRecord Read(NpgsqlDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        Action = reader.GetString(1),
-        Environment = reader.GetString(2),
-        Ref = reader.GetString(3),
-        Commit = Nullable(reader, 4),
-        PreviousCommit = Nullable(reader, 5),
-        Version = Nullable(reader, 6),
-        StartedBy = reader.GetString(7),
-        TaskId = Nullable(reader, 8),
-        StartedAt = Utc(reader.GetDateTime(9)),
-        FinishedAt = reader.IsDBNull(10) ? null : Utc(reader.GetDateTime(10)),
-        Outcome = Enum.Parse<DeployOutcome>(reader.GetString(11)),
-        HealthSummary = reader.GetString(12),
-        Error = Nullable(reader, 13),
-        RevisionBefore = Nullable(reader, 14),
-        RevisionAfter = Nullable(reader, 15),
-        Migrations = Nullable(reader, 16),
-        Backup = Nullable(reader, 17),
-        Preflight = JsonSerializer.Deserialize<List<PreflightItem>>(reader.GetString(18)) ?? [],
-        PreflightOverride = Nullable(reader, 19),
-        QaApprovedBy = Nullable(reader, 20),
-    };
 
     /// <summary>
     /// Failures reaching or logging in to the database become one line naming it without its password. Npgsql's own
@@ -268,7 +241,6 @@ public sealed class PostgresDeployHistory : IDeployHistory, IAsyncDisposable
     private static void Add(NpgsqlCommand command, string name, string? value) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value });
 
-    private static string? Nullable(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
+    private static DateTimeOffset Time(System.Data.Common.DbDataReader reader, int ordinal) =>
+        new(DateTime.SpecifyKind(reader.GetDateTime(ordinal), DateTimeKind.Utc));
 }

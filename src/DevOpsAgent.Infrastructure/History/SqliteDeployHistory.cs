@@ -14,6 +14,7 @@ public sealed class SqliteDeployHistory : IDeployHistory
             version TEXT, started_by TEXT NOT NULL, task_id TEXT, started_at TEXT NOT NULL, finished_at TEXT,
             outcome TEXT NOT NULL, health_summary TEXT NOT NULL, error TEXT);
         CREATE INDEX IF NOT EXISTS deploys_by_environment ON deploys (environment, started_at);
+        CREATE INDEX IF NOT EXISTS deploys_newest ON deploys (started_at);
         CREATE TABLE IF NOT EXISTS deploy_steps (
             deploy_id TEXT NOT NULL REFERENCES deploys (id) ON DELETE CASCADE, position INTEGER NOT NULL,
             name TEXT NOT NULL, started_at TEXT NOT NULL, duration_ms INTEGER NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL,
@@ -84,8 +85,11 @@ public sealed class SqliteDeployHistory : IDeployHistory
     }
 
     public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
-        QueryAsync("WHERE $environment IS NULL OR environment = $environment ORDER BY started_at DESC, rowid DESC LIMIT $limit",
-            cancellationToken, ("$environment", environment), ("$limit", limit));
+        PageAsync(environment, 0, limit, cancellationToken);
+
+    public Task<IReadOnlyList<DeployRecord>> PageAsync(string? environment, int skip, int limit, CancellationToken cancellationToken) =>
+        QueryAsync("WHERE $environment IS NULL OR environment = $environment ORDER BY started_at DESC, rowid DESC LIMIT $limit OFFSET $skip",
+            cancellationToken, ("$environment", environment), ("$limit", limit), ("$skip", skip));
 
     public async Task<DeployRecord?> GetAsync(string id, CancellationToken cancellationToken) =>
         (await QueryAsync("WHERE id = $id", cancellationToken, ("$id", id))).SingleOrDefault();
@@ -96,12 +100,7 @@ public sealed class SqliteDeployHistory : IDeployHistory
         var records = new List<DeployRecord>();
         await using (var command = connection.CreateCommand())
         {
-            command.CommandText = """
-                SELECT id, environment, ref, commit_id, previous_commit, version, started_by, task_id, started_at, finished_at,
-                       outcome, health_summary, error, revision_before, revision_after, migrations, backup, preflight,
-                       preflight_override, qa_approved_by, action
-                FROM deploys
-                """ + " " + where;
+            command.CommandText = $"SELECT {DeployRows.Columns} FROM deploys {where}";
             foreach (var (name, value) in parameters)
             {
                 command.Parameters.AddWithValue(name, value ?? DBNull.Value);
@@ -110,30 +109,7 @@ public sealed class SqliteDeployHistory : IDeployHistory
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                records.Add(new DeployRecord
-                {
-                    Id = reader.GetString(0),
-                    Environment = reader.GetString(1),
-                    Ref = reader.GetString(2),
-                    Commit = Nullable(reader, 3),
-                    PreviousCommit = Nullable(reader, 4),
-                    Version = Nullable(reader, 5),
-                    StartedBy = reader.GetString(6),
-                    TaskId = Nullable(reader, 7),
-                    StartedAt = Parse(reader.GetString(8)),
-                    FinishedAt = Nullable(reader, 9) is { } finished ? Parse(finished) : null,
-                    Outcome = Enum.Parse<DeployOutcome>(reader.GetString(10)),
-                    HealthSummary = reader.GetString(11),
-                    Error = Nullable(reader, 12),
-                    RevisionBefore = Nullable(reader, 13),
-                    RevisionAfter = Nullable(reader, 14),
-                    Migrations = Nullable(reader, 15),
-                    Backup = Nullable(reader, 16),
-                    Preflight = Nullable(reader, 17) is { } preflight ? JsonSerializer.Deserialize<List<PreflightItem>>(preflight) ?? [] : [],
-                    PreflightOverride = Nullable(reader, 18),
-                    QaApprovedBy = Nullable(reader, 19),
-                    Action = reader.GetString(20),
-                });
+                records.Add(DeployRows.Read(reader, Time));
             }
         }
 
@@ -148,14 +124,13 @@ public sealed class SqliteDeployHistory : IDeployHistory
     private static async Task<IReadOnlyList<StepRecord>> StepsAsync(SqliteConnection connection, string id, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT name, started_at, duration_ms, outcome, detail FROM deploy_steps WHERE deploy_id = $id ORDER BY position";
+        command.CommandText = $"SELECT {DeployRows.StepColumns} FROM deploy_steps WHERE deploy_id = $id ORDER BY position";
         command.Parameters.AddWithValue("$id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var steps = new List<StepRecord>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            steps.Add(new StepRecord(reader.GetString(0), Parse(reader.GetString(1)), TimeSpan.FromMilliseconds(reader.GetInt64(2)),
-                Enum.Parse<StepOutcome>(reader.GetString(3)), reader.GetString(4)));
+            steps.Add(DeployRows.ReadStep(reader, 0, Time));
         }
 
         return steps;
@@ -201,9 +176,9 @@ public sealed class SqliteDeployHistory : IDeployHistory
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string? Nullable(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Time(System.Data.Common.DbDataReader reader, int ordinal) => Parse(reader.GetString(ordinal));
 
     private static DateTimeOffset Parse(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 }

@@ -55,8 +55,18 @@ public sealed partial class DashboardRollbackTests : IAsyncDisposable
     {
         await StartAsync(requiresTask: false);
         var form = await _http.GetStringAsync("/rollback/staging");
-        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(form, confirm: "production", task: "TASK-045")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(form.Replace("name=\"csrf\" value=\"", "name=\"csrf\" value=\"0", StringComparison.Ordinal), confirm: "staging", task: "")).StatusCode);
+        var wrong = await PostAsync(form, confirm: "production", task: "TASK-045", to: "v1.0.0");
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        // The refused form comes back with what was sent, but for the confirmation.
+        var refilled = await wrong.Content.ReadAsStringAsync();
+        Assert.Contains("not confirmed: type the environment&#39;s name (staging)", refilled);
+        Assert.Contains("id=\"to\" value=\"v1.0.0\"", refilled);
+        Assert.Contains("id=\"task\" placeholder=\"TASK-001\" value=\"TASK-045\"", refilled);
+        Assert.DoesNotContain("value=\"production\"", refilled);
+        var stale = await PostAsync(form.Replace("name=\"csrf\" value=\"", "name=\"csrf\" value=\"0", StringComparison.Ordinal), confirm: "staging", task: "TASK-045", to: "v1.0.0");
+        Assert.Equal(HttpStatusCode.Forbidden, stale.StatusCode);
+        // A post that did not come from this dashboard's form prefills nothing a user might then confirm.
+        Assert.DoesNotContain("v1.0.0", await stale.Content.ReadAsStringAsync());
         Assert.Equal(_before, _runner.Commands.Count);
         Assert.Empty(_history.Saved);
     }
@@ -86,10 +96,10 @@ public sealed partial class DashboardRollbackTests : IAsyncDisposable
         _before = _runner.Commands.Count;
     }
 
-    private Task<HttpResponseMessage> PostAsync(string form, string confirm, string task) =>
+    private Task<HttpResponseMessage> PostAsync(string form, string confirm, string task, string to = "") =>
         _http.PostAsync("/rollback/staging", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["csrf"] = Csrf().Match(form).Groups[1].Value, ["confirm"] = confirm, ["task"] = task, ["to"] = "",
+            ["csrf"] = Csrf().Match(form).Groups[1].Value, ["confirm"] = confirm, ["task"] = task, ["to"] = to,
         }));
 
     private static int FreePort()

@@ -61,6 +61,25 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public void A_refused_rollback_form_comes_back_with_its_release_and_task_encoded_the_error_shown_and_the_confirmation_empty()
+    {
+        var staging = Tests.Protocol.ProtocolFakes.Config.Environment("staging");
+
+        var html = Pages.RollbackForm(staging, "CSRF", "not confirmed: type the environment's name (staging) to roll it back", taskRequired: true,
+            release: "v1.0.0\"><script>", task: "TASK-045");
+
+        Assert.Contains("<div class=\"error\">not confirmed: type the environment&#39;s name (staging) to roll it back</div>", html);
+        Assert.Contains("<input name=\"to\" id=\"to\" value=\"v1.0.0&quot;&gt;&lt;script&gt;\">", html);
+        Assert.Contains("<input name=\"task\" id=\"task\" placeholder=\"TASK-001\" value=\"TASK-045\" required>", html);
+        Assert.Contains("<input name=\"confirm\" id=\"confirm\" autocomplete=\"off\" required>", html);
+        Assert.DoesNotContain("\"><script>", html);
+        var fresh = Pages.RollbackForm(staging, "CSRF", null);
+        Assert.Contains("<input name=\"to\" id=\"to\" value=\"\">", fresh);
+        Assert.Contains("<input name=\"task\" id=\"task\" placeholder=\"TASK-001\" value=\"\">", fresh);
+        Assert.DoesNotContain("class=\"error\"", fresh);
+    }
+
+    [Fact]
     public void An_unexpected_error_reaches_the_page_as_one_line_without_its_message()
     {
         Assert.Equal("internal error (InvalidOperationException); run the CLI with --verbose for details", DashboardErrors.OneLine(new InvalidOperationException("password=hunter2")));

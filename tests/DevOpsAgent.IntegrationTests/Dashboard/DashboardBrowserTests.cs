@@ -34,6 +34,12 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await using var browser = await DashboardBrowser.LaunchAsync(_stack.DashboardUrl);
         var page = browser.Page;
 
+        // The overview's health cell fills in live (status events), without a reload, once the background read ends.
+        await page.GotoAsync("/");
+        await Expect(page.Locator("table#environments tr[data-env=production] td.health span")).ToHaveClassAsync("ok",
+            new() { Timeout = (float)StatusWait.TotalMilliseconds });
+        await Expect(page.Locator("table#environments tr[data-env=production] td.release")).ToContainTextAsync("v1.1.0");
+
         // The overview: the live release as the server reports it, healthy, and both deploys, newest first.
         var row = await EnvironmentRowAsync(page, "v1.1.0");
         await Expect(row.Locator("td.health span")).ToHaveClassAsync("ok");
@@ -73,8 +79,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Equal("1.1.0", await _stack.ServedVersionAsync());
         Assert.Equal(2, (await _stack.HistoryAsync()).Length);
 
-        // The refused form comes back empty; typed right, it runs, its progress streaming in until it succeeds.
+        // The refused form comes back with the release and task kept and the confirmation empty; typed right, it runs,
+        // its progress streaming in until it succeeds.
         await Expect(page.Locator("#confirm")).ToHaveValueAsync("");
+        await Expect(page.Locator("#to")).ToHaveValueAsync("v1.0.0");
+        await Expect(page.Locator("#task")).ToHaveValueAsync(DashboardStack.Task);
         await page.FillAsync("#to", "v1.0.0");
         await page.FillAsync("#task", DashboardStack.Task);
         await page.FillAsync("#confirm", "production");

@@ -65,12 +65,30 @@ public abstract class DeployHistoryContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_skips_the_newest_records_in_the_same_order_as_the_list_steps_included()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            await History.SaveAsync(SampleRecords.Full($"r-{i:00}", i % 3 == 0 ? "production" : "staging", minutes: i, steps: 1 + i % 3), Ct);
+        }
+
+        var all = await History.ListAsync(null, 100, Ct);
+        Assert.Equal(all.Skip(5).Take(4).Select(r => r.Id), (await History.PageAsync(null, 5, 4, Ct)).Select(r => r.Id));
+        Assert.Equal(["r-01", "r-00"], (await History.PageAsync(null, 10, 25, Ct)).Select(r => r.Id));
+        Assert.Empty(await History.PageAsync(null, 12, 25, Ct));
+        Assert.Equal(["r-06", "r-03"], (await History.PageAsync("production", 1, 2, Ct)).Select(r => r.Id));
+        Assert.Equal(all.Take(3).Select(r => r.Id), (await History.PageAsync(null, 0, 3, Ct)).Select(r => r.Id));
+        Assert.All(await History.PageAsync(null, 3, 6, Ct), r => Assert.Equal(1 + int.Parse(r.Id[2..]) % 3, r.Steps.Count));
+    }
+
+    [Fact]
     public async Task Records_started_at_the_same_instant_list_latest_saved_first()
     {
         await History.SaveAsync(SampleRecords.Full("same-a"), Ct);
         await History.SaveAsync(SampleRecords.Full("same-b"), Ct);
 
         Assert.Equal(["same-b", "same-a"], (await History.ListAsync(null, 10, Ct)).Select(r => r.Id));
+        Assert.Equal(["same-a"], (await History.PageAsync(null, 1, 10, Ct)).Select(r => r.Id));
     }
 
     [Fact]

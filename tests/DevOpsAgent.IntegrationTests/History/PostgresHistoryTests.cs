@@ -111,9 +111,11 @@ public sealed class PostgresHistoryTests
     }
 
     [Theory]
-    [InlineData(true, "devops_agent_deploys_environment_newest")]
-    [InlineData(false, "devops_agent_deploys_newest")]
-    public async Task The_latest_records_of_a_large_history_are_read_through_a_newest_first_index_without_sorting(bool byEnvironment, string index)
+    [InlineData(true, "devops_agent_deploys_environment_newest", 0)]
+    [InlineData(false, "devops_agent_deploys_newest", 0)]
+    [InlineData(true, "devops_agent_deploys_environment_newest", 2000)]
+    [InlineData(false, "devops_agent_deploys_newest", 5000)]
+    public async Task The_latest_records_and_a_deep_page_of_a_large_history_are_read_through_a_newest_first_index_without_sorting(bool byEnvironment, string index, int skip)
     {
         await using var database = await HistoryDatabase.CreateAsync();
         await using var history = new PostgresDeployHistory(database.Location);
@@ -126,13 +128,13 @@ public sealed class PostgresHistoryTests
             SELECT 0
             """);
 
-        var sql = PostgresDeployHistory.ListSql(byEnvironment).Replace("@environment", "'env-3'").Replace("@limit", "20");
+        var sql = PostgresDeployHistory.ListSql(byEnvironment).Replace("@environment", "'env-3'").Replace("@limit", "20").Replace("@skip", $"{skip}");
         var plan = await database.TextAsync("EXPLAIN " + sql);
 
         Assert.Contains(index, plan);
         Assert.DoesNotContain("Sort", plan);
-        var latest = await history.ListAsync(byEnvironment ? "env-3" : null, 20, Ct);
-        Assert.Equal(byEnvironment ? "bulk-19998" : "bulk-20000", latest[0].Id);
+        var latest = await history.PageAsync(byEnvironment ? "env-3" : null, skip, 20, Ct);
+        Assert.Equal($"bulk-{(byEnvironment ? 19998 - skip * 5 : 20000 - skip)}", latest[0].Id);
         Assert.Equal(20, latest.Count);
     }
 
