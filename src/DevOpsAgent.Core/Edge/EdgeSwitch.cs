@@ -70,7 +70,8 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
             if (time.GetUtcNow() >= deadline)
             {
                 throw new DevOpsAgentException(
-                    $"edge: slot {slot.Name()} ({edge.Spec.ServerAddress(slot)}:{edge.Spec.EntryPort}) is not UP after {timeout.TotalSeconds:0.#}s: HAProxy sees it {server.Describe()}",
+                    $"edge: slot {slot.Name()} ({edge.Spec.ServerAddress(slot)}:{edge.Spec.EntryPort}) is not UP after {timeout.TotalSeconds:0.#}s: HAProxy sees it {server.Describe()}"
+                    + (server.Status == "MAINT (resolution)" ? $" (no container answers to {edge.Spec.ServerAddress(slot)} on network {edge.Spec.Network})" : ""),
                     ExitCodes.HealthCheckFailed);
             }
 

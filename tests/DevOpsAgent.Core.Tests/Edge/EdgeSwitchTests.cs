@@ -70,6 +70,20 @@ public sealed class EdgeSwitchTests
     }
 
     [Fact]
+    public async Task A_slot_whose_name_does_not_resolve_is_named_with_the_network_it_should_be_on()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer("show stat", standardOutput: "# pxname,svname,scur,status,check_status,check_code,addr\napp,blue,0,UP,L7OK,200,172.28.0.5:80\napp,green,0,MAINT (resolution),,,\n")
+            .Answer("state", standardOutput: "\n");
+
+        var error = await Assert.ThrowsAsync<DevOpsAgentException>(() =>
+            new EdgeSwitch(runner, Edge, TimeProvider.System).WaitUntilUpAsync(Slot.Green, TimeSpan.FromSeconds(0.3), CancellationToken.None));
+
+        Assert.Equal("edge: slot green (shop-production-green:80) is not UP after 0.3s: HAProxy sees it MAINT (resolution) "
+            + "(no container answers to shop-production-green on network shop-production-edge)", error.Message);
+    }
+
+    [Fact]
     public async Task A_runtime_command_haproxy_refuses_is_an_error_with_its_answer()
     {
         var runner = new RecordingCommandRunner()
