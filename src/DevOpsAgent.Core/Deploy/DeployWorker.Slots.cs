@@ -23,6 +23,14 @@ public sealed partial class DeployWorker
     private async Task<SlotStack> PrepareSlotsAsync(DeployRequest request, DeploySteps steps, DeployState state, ZeroDowntimeConfig zero, CancellationToken ct) =>
         await steps.RunAsync("slots", () => SlotStack.ReadAsync(steps, request.Environment, zero, state.Compose!, state.Operation!.Serving?.Slot, state.Record.Commit, ct), ct);
 
+    /// <summary>Starts the data project's services that are not running; a running database is never recreated.</summary>
+    private static Task<string> DataUpAsync(DeploySteps steps, SlotStack slots, CancellationToken ct) =>
+        steps.RunAsync("data", async () =>
+        {
+            await steps.CommandAsync(slots.Data.UpNoRecreate(), ct, streamOutput: true);
+            return $"{slots.Layout.DataProject}: {string.Join(", ", slots.Layout.Stateful)}";
+        }, ct);
+
     /// <summary>The switch of a zero-downtime deploy; the live slot serves until the edge moves to the new one.</summary>
     private async Task SwitchSlotsAsync(DeployRequest request, DeploySteps steps, DeployState state, SlotStack slots, CancellationToken ct)
     {
@@ -41,11 +49,7 @@ public sealed partial class DeployWorker
             }, ct);
         }
 
-        await steps.RunAsync("data", async () =>
-        {
-            await steps.CommandAsync(slots.Data.UpNoRecreate(), ct, streamOutput: true);
-            return $"{slots.Layout.DataProject}: {string.Join(", ", slots.Layout.Stateful)}";
-        }, ct);
+        await DataUpAsync(steps, slots, ct);
         await steps.RunAsync("edge", async () =>
         {
             await edge.EnsureUpAsync(ToEdge(slots.Live), ct);

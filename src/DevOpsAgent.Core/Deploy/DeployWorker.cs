@@ -154,11 +154,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
             built = slots.Target;
             if (slots.Legacy is null)
             {
-                await steps.RunAsync("data", async () =>
-                {
-                    await steps.CommandAsync(slots.Data.UpNoRecreate(), ct, streamOutput: true);
-                    return $"{slots.Layout.DataProject}: {string.Join(", ", slots.Layout.Stateful)}";
-                }, ct);
+                await DataUpAsync(steps, slots, ct);
                 await steps.RunAsync("edge network", async () =>
                 {
                     await new EdgeSwitch(runner, slots.Edge, time).EnsureUpAsync(ToEdge(slots.Live), ct);
