@@ -72,7 +72,8 @@ public sealed partial class DeployWorker
     private async Task PreflightAsync(DeployRequest request, DeploySteps steps, DeployState state, string testedOn, CancellationToken ct)
     {
         var items = PreflightChecklist.Evaluate(state.Record.Commit!, request.QaApprovedBy, testedOn,
-            await history.ListAsync(testedOn, 200, ct), state.Plan, state.Operation!.Serving);
+            await history.ListAsync(testedOn, 200, ct), state.Plan, state.Operation!.Serving,
+            state.Slots is { Live: not null } ? state.Safety ?? [] : null, request.Environment.ZeroDowntime?.MaintenanceWindow ?? false);
         state.Record = state.Record with { Preflight = items, PreflightOverride = request.OverridePreflight };
         await steps.RunAsync("pre-flight", () =>
         {

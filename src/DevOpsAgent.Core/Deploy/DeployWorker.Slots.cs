@@ -246,24 +246,31 @@ public sealed partial class DeployWorker
     /// destructive, locking or unjudged one is refused for a live switch, named with why and the safe alternative,
     /// unless the environment opts into a maintenance window (the live slot then stops before the migration).
     /// </summary>
-    private async Task MigrationSafetyGateAsync(DeploySteps steps, DeployState state, SlotStack slots, MigrationCoordinator coordinator, MigrationPlan plan, CancellationToken ct)
+    private async Task MigrationSafetyGateAsync(DeploySteps steps, DeployState state, SlotStack slots, MigrationCoordinator coordinator, MigrationPlan plan, bool preflight, CancellationToken ct)
     {
         var verdict = await steps.RunAsync("migration safety", async () =>
         {
-            var safety = await coordinator.SafetyAsync(plan, ct);
+            var safety = state.Safety = await coordinator.SafetyAsync(plan, ct);
             var refused = safety.Where(s => !s.AllowsLiveSwitch).ToList();
             if (refused.Count == 0)
             {
                 return $"{safety.Count} revision(s) additive: they run while {slots.Live} serves";
             }
 
-            var why = string.Join("; ", refused.Select(r => $"{r.Revision} is {r.Verdict.ToString().ToLowerInvariant()}: "
-                + string.Join(", ", r.Problems.Select(p => p.Reason + (p.SafeAlternative is null ? "" : $" (instead: {p.SafeAlternative})")))));
+            var why = PreflightChecklist.Explain(refused);
             if (!slots.Config.MaintenanceWindow)
             {
-                throw new DevOpsAgentException(
+                var refusal = new DevOpsAgentException(
                     $"refused: a zero-downtime switch cannot run these migrations while {slots.Live} serves: {why}. "
                     + "Split them into additive steps, or set zero_downtime/maintenance_window: true to stop the live slot while they run", ExitCodes.Refused);
+                if (!preflight)
+                {
+                    throw refusal;
+                }
+
+                // Production shows it in the checklist first; an override of the checklist does not lift it.
+                state.SafetyRefusal = refusal;
+                return $"not safe while {slots.Live} serves: {why}";
             }
 
             state.UnsafeMigrations = true;

@@ -200,13 +200,18 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
             await operation.Lease.UpdateAsync(i => i with { PreviousRevision = plan.Current }, ct);
             if (state.Slots is { Live: not null } live && plan.Pending.Count > 0)
             {
-                await MigrationSafetyGateAsync(steps, state, live, new MigrationCoordinator(runner, alembic(migrations), time), plan, ct);
+                await MigrationSafetyGateAsync(steps, state, live, new MigrationCoordinator(runner, alembic(migrations), time), plan, environment.PreflightTestedOn is not null, ct);
             }
         }
 
         if (environment.PreflightTestedOn is { } testedOn)
         {
             await PreflightAsync(request, steps, state, testedOn, ct);
+            if (state.SafetyRefusal is { } refusal)
+            {
+                await steps.RunAsync("migration safety: refused", () => Task.FromException<string>(refusal), ct);
+            }
+
             if (config.Migrations is { } database && !request.DryRun)
             {
                 // Production keeps a dump of the database from just before anything changed.
@@ -309,5 +314,11 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
 
         /// <summary>A pending migration is destructive, locking or unjudged (allowed only in a maintenance window).</summary>
         public bool UnsafeMigrations { get; set; }
+
+        /// <summary>Zero downtime: the pending revisions judged for a live switch; null when none were judged.</summary>
+        public IReadOnlyList<RevisionSafety>? Safety { get; set; }
+
+        /// <summary>Production: the live-switch refusal, raised once the pre-flight has shown it.</summary>
+        public DevOpsAgentException? SafetyRefusal { get; set; }
     }
 }

@@ -20,7 +20,7 @@ public sealed record EdgeServer(Slot Slot, string Status, int CurrentSessions)
     /// <summary>
     /// HAProxy's own check passed since the server left maintenance: it can reach the slot. A server leaving
     /// maintenance counts as up before any check (<c>DRAIN 1/2</c>) and keeps its last result, so only a settled
-    /// <c>UP</c> or <c>DRAIN</c> with a passing check counts (with <c>rise 1 fall 2</c>, one check settles it).
+    /// <c>UP</c> or <c>DRAIN</c> with a passing check counts (with <c>rise 1</c>, one check settles it).
     /// </summary>
     public bool IsCheckedUp => Status is "UP" or "DRAIN" && CheckStatus is "L7OK";
 

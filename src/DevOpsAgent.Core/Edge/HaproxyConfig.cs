@@ -39,7 +39,7 @@ public static class HaproxyConfig
                 timeout http-request 10s
                 timeout http-keep-alive 60s
                 timeout queue 10s
-                timeout check 2s
+                timeout check 3s
                 retries 1
                 option redispatch 1
                 retry-on conn-failure empty-response
@@ -51,11 +51,11 @@ public static class HaproxyConfig
                 timeout resolve 1s
                 timeout retry 1s
                 hold valid 1s
-                hold other 1s
-                hold refused 1s
-                hold nx 1s
-                hold timeout 1s
-                hold obsolete 1s
+                hold other 30s
+                hold refused 30s
+                hold nx 5s
+                hold timeout 30s
+                hold obsolete 5s
 
             frontend web
                 bind :{ListenPort}
@@ -70,6 +70,6 @@ public static class HaproxyConfig
     }
 
     private static string Server(EdgeSpec spec, Slot slot, Slot? live) =>
-        $"    server {slot.Name()} {spec.ServerAddress(slot)}:{spec.EntryPort} resolvers docker init-addr none check inter 1s fall 2 rise 1"
+        $"    server {slot.Name()} {spec.ServerAddress(slot)}:{spec.EntryPort} resolvers docker init-addr none check inter 1s fall 3 rise 1"
         + (slot == live ? "" : " disabled");
 }

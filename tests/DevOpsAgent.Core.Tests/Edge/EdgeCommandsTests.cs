@@ -51,7 +51,7 @@ public sealed class EdgeCommandsTests
         Assert.StartsWith("mkdir -p /var/www/shop/.devops-agent/edge && printf '%s' '# Written by devops-agent;", text);
         Assert.Contains("' > /var/www/shop/.devops-agent/edge/haproxy.cfg.tmp && mv -f /var/www/shop/.devops-agent/edge/haproxy.cfg.tmp /var/www/shop/.devops-agent/edge/haproxy.cfg && printf '%s' ", text);
         Assert.EndsWith("' > /var/www/shop/.devops-agent/edge/compose.yml.tmp && mv -f /var/www/shop/.devops-agent/edge/compose.yml.tmp /var/www/shop/.devops-agent/edge/compose.yml", text);
-        Assert.Contains("fall 2 rise 1\n    server green shop-production-green:80 resolvers docker init-addr none check inter 1s fall 2 rise 1 disabled\n", text);
+        Assert.Contains("fall 3 rise 1\n    server green shop-production-green:80 resolvers docker init-addr none check inter 1s fall 3 rise 1 disabled\n", text);
     }
 
     [Fact]

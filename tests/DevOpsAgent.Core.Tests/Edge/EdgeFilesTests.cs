@@ -38,7 +38,7 @@ public sealed class EdgeFilesTests
                 timeout http-request 10s
                 timeout http-keep-alive 60s
                 timeout queue 10s
-                timeout check 2s
+                timeout check 3s
                 retries 1
                 option redispatch 1
                 retry-on conn-failure empty-response
@@ -50,11 +50,11 @@ public sealed class EdgeFilesTests
                 timeout resolve 1s
                 timeout retry 1s
                 hold valid 1s
-                hold other 1s
-                hold refused 1s
-                hold nx 1s
-                hold timeout 1s
-                hold obsolete 1s
+                hold other 30s
+                hold refused 30s
+                hold nx 5s
+                hold timeout 30s
+                hold obsolete 5s
 
             frontend web
                 bind :8080
@@ -62,8 +62,8 @@ public sealed class EdgeFilesTests
 
             backend app
                 option httpchk GET /
-                server blue shop-production-blue:80 resolvers docker init-addr none check inter 1s fall 2 rise 1 disabled
-                server green shop-production-green:80 resolvers docker init-addr none check inter 1s fall 2 rise 1
+                server blue shop-production-blue:80 resolvers docker init-addr none check inter 1s fall 3 rise 1 disabled
+                server green shop-production-green:80 resolvers docker init-addr none check inter 1s fall 3 rise 1
 
             """,
             HaproxyConfig.Render(Spec, Slot.Green));
@@ -73,8 +73,8 @@ public sealed class EdgeFilesTests
     {
         var config = HaproxyConfig.Render(Spec with { EntryPort = 8000, HealthPath = "/api/health" }, live: null);
         Assert.Contains("    option httpchk GET /api/health\n", config);
-        Assert.Contains("    server blue shop-production-blue:8000 resolvers docker init-addr none check inter 1s fall 2 rise 1 disabled\n", config);
-        Assert.Contains("    server green shop-production-green:8000 resolvers docker init-addr none check inter 1s fall 2 rise 1 disabled\n", config);
+        Assert.Contains("    server blue shop-production-blue:8000 resolvers docker init-addr none check inter 1s fall 3 rise 1 disabled\n", config);
+        Assert.Contains("    server green shop-production-green:8000 resolvers docker init-addr none check inter 1s fall 3 rise 1 disabled\n", config);
     }
 
     [Fact]

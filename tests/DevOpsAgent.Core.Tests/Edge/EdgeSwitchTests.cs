@@ -27,7 +27,7 @@ public sealed class EdgeSwitchTests
         Assert.Equal(
             "show stat app 4 -1 | set server app/green state ready; set server app/blue state drain | write haproxy.cfg | show stat app 4 -1 | set server app/blue state maint",
             RuntimeCommands(runner));
-        Assert.Contains("check inter 1s fall 2 rise 1 disabled\n    server green shop-production-green:80", runner.Commands[2].Text);
+        Assert.Contains("check inter 1s fall 3 rise 1 disabled\n    server green shop-production-green:80", runner.Commands[2].Text);
     }
 
     [Fact]
