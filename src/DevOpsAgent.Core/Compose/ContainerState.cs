@@ -1,3 +1,4 @@
+using System.Text.Json;
 using DevOpsAgent.Core.Shell;
 
 namespace DevOpsAgent.Core.Compose;
@@ -7,7 +8,7 @@ public sealed record ContainerState(string Service, string Name, string Status, 
 {
     public const string Format =
         "{{index .Config.Labels \"com.docker.compose.service\"}}\t{{.Name}}\t{{.State.Status}}\t{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}"
-        + "\t{{.HostConfig.RestartPolicy.Name}}\t{{.State.ExitCode}}\t{{.RestartCount}}";
+        + "\t{{.HostConfig.RestartPolicy.Name}}\t{{.State.ExitCode}}\t{{.RestartCount}}\t{{if .Config.Healthcheck}}{{json .Config.Healthcheck.Test}}{{end}}";
 
     /// <summary>The restart policy (<c>no</c>, <c>always</c>, <c>unless-stopped</c>, <c>on-failure</c>); empty when unknown.</summary>
     public string RestartPolicy { get; init; } = "";
@@ -15,6 +16,15 @@ public sealed record ContainerState(string Service, string Name, string Status, 
     public int ExitCode { get; init; }
 
     public int RestartCount { get; init; }
+
+    /// <summary>The container's healthcheck as Docker stores it (<c>["CMD-SHELL", "pg_isready"]</c>, <c>["CMD", "curl", …]</c>); empty without one.</summary>
+    public IReadOnlyList<string> HealthTest { get; init; } = [];
+
+    /// <summary>
+    /// Running, its healthcheck not yet judged by Docker (the first probe comes only after the interval), and a
+    /// test the agent can run itself in the container.
+    /// </summary>
+    public bool AwaitsFirstProbe => IsRunning && Health == "starting" && HealthTest.Count >= 2 && (HealthTest[0] == "CMD" || (HealthTest[0] == "CMD-SHELL" && HealthTest.Count == 2));
 
     /// <summary>
     /// Exited (or dead) with an error and no policy that will start it again: waiting for it to become healthy is
@@ -34,11 +44,24 @@ public sealed record ContainerState(string Service, string Name, string Status, 
     public static IReadOnlyList<ContainerState> ParseAll(string output) =>
         [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split('\t'))
-            .Where(fields => fields.Length is 4 or 7)
+            .Where(fields => fields.Length is 4 or 7 or 8)
             .Select(fields => new ContainerState(fields[0], fields[1].TrimStart('/'), fields[2], fields[3])
             {
-                RestartPolicy = fields.Length == 7 ? fields[4] : "",
-                ExitCode = fields.Length == 7 && int.TryParse(fields[5], out var exit) ? exit : 0,
-                RestartCount = fields.Length == 7 && int.TryParse(fields[6], out var restarts) ? restarts : 0,
+                RestartPolicy = fields.Length >= 7 ? fields[4] : "",
+                ExitCode = fields.Length >= 7 && int.TryParse(fields[5], out var exit) ? exit : 0,
+                RestartCount = fields.Length >= 7 && int.TryParse(fields[6], out var restarts) ? restarts : 0,
+                HealthTest = fields.Length == 8 ? ParseTest(fields[7]) : [],
             })];
+
+    private static string[] ParseTest(string json)
+    {
+        try
+        {
+            return json.Length == 0 ? [] : JsonSerializer.Deserialize<string[]>(json) ?? [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
 }

@@ -20,6 +20,22 @@ public static class HealthCommands
     public static ShellCommand PgIsReady(ComposeCommands compose, string service) =>
         compose.Exec(service, "sh", "-c", "pg_isready -U \"${POSTGRES_USER:-postgres}\"");
 
+    /// <summary>
+    /// The container's own healthcheck, run now with <c>docker exec</c> the way Docker runs it (CMD directly,
+    /// CMD-SHELL through <c>/bin/sh -c</c>): a container whose first probe is still pending (Docker waits a whole
+    /// interval before it) is judged by the same test without waiting for it.
+    /// </summary>
+    public static ShellCommand ProbeNow(ContainerState container)
+    {
+        var test = container.HealthTest;
+        return test.Count switch
+        {
+            >= 2 when test[0] == "CMD" => ShellCommand.Of("timeout", ["10", "docker", "exec", container.Name, .. test.Skip(1)]),
+            2 when test[0] == "CMD-SHELL" => ShellCommand.Of("timeout", "10", "docker", "exec", container.Name, "/bin/sh", "-c", test[1]),
+            _ => throw new ArgumentException($"{container.Name} has no healthcheck the agent can run ({string.Join(' ', test)})", nameof(container)),
+        };
+    }
+
     /// <summary>Splits <see cref="HttpProbe"/> output into status and body.</summary>
     public static (int Status, string Body) ParseProbe(string output)
     {

@@ -1,4 +1,5 @@
 using DevOpsAgent.Core.Compose;
+using DevOpsAgent.Core.Health;
 
 namespace DevOpsAgent.Core.Tests.Compose;
 
@@ -38,8 +39,26 @@ public sealed class ComposeCommandsTests
         Assert.Equal(
             "cd /var/www/shop && docker-compose -p shop-staging -f docker-compose.prod.yml ps -q | xargs -r docker inspect --format "
             + "'{{index .Config.Labels \"com.docker.compose.service\"}}\t{{.Name}}\t{{.State.Status}}\t{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}"
-            + "\t{{.HostConfig.RestartPolicy.Name}}\t{{.State.ExitCode}}\t{{.RestartCount}}'",
+            + "\t{{.HostConfig.RestartPolicy.Name}}\t{{.State.ExitCode}}\t{{.RestartCount}}\t{{if .Config.Healthcheck}}{{json .Config.Healthcheck.Test}}{{end}}'",
             ContainerState.Inspect(V1).Text);
+
+    [Fact]
+    public void A_containers_healthcheck_is_parsed_and_run_now_the_way_docker_runs_it()
+    {
+        var states = ContainerState.ParseAll(
+            "db\t/shop-staging_db_1\trunning\tstarting\talways\t0\t0\t[\"CMD-SHELL\",\"pg_isready -U \\\"${POSTGRES_USER}\\\"\"]\n"
+            + "backend\t/shop-staging_backend_1\trunning\tstarting\talways\t0\t0\t[\"CMD\",\"curl\",\"-fsS\",\"http://localhost:8000/health\"]\n"
+            + "frontend\t/shop-staging_frontend_1\trunning\thealthy\talways\t0\t0\t[\"CMD\",\"true\"]\n"
+            + "worker\t/shop-staging_worker_1\trunning\tnone\talways\t0\t0\t\n");
+
+        Assert.Equal([true, true, false, false], states.Select(s => s.AwaitsFirstProbe));
+        Assert.Equal(
+            "timeout 10 docker exec shop-staging_db_1 /bin/sh -c 'pg_isready -U \"${POSTGRES_USER}\"'",
+            HealthCommands.ProbeNow(states[0]).Text);
+        Assert.Equal("timeout 10 docker exec shop-staging_backend_1 curl -fsS http://localhost:8000/health", HealthCommands.ProbeNow(states[1]).Text);
+        Assert.Empty(states[3].HealthTest);
+        Assert.Throws<ArgumentException>(() => HealthCommands.ProbeNow(states[3]));
+    }
 
     [Fact]
     public void Container_states_are_parsed_with_their_health()

@@ -70,6 +70,36 @@ public sealed class HealthVerifierTests
         Assert.Equal(4, server.Inspections);
     }
 
+    [Fact]
+    public async Task A_container_whose_first_docker_probe_is_pending_passes_when_its_own_healthcheck_passes_now()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer("config --services", standardOutput: "backend\n")
+            .Answer("xargs -r docker inspect", standardOutput: "backend\t/shop-production_backend_1\trunning\tstarting\talways\t0\t0\t[\"CMD\",\"curl\",\"-fsS\",\"http://localhost:8000/health\"]\n")
+            .Answer("docker exec shop-production_backend_1 curl", standardOutput: "");
+
+        var report = await new HealthVerifier(runner, Compose, Strict with { Timeout = TimeSpan.FromMinutes(10) }, TimeProvider.System).VerifyAsync(false, CancellationToken.None);
+
+        var containers = Assert.Single(report.Checks, c => c.Name == "containers");
+        Assert.Equal("1/1 services running, healthy where checked (backend); healthcheck run now for backend (Docker's first probe pending)", containers.Detail);
+        Assert.True(report.Healthy);
+    }
+
+    [Fact]
+    public async Task A_pending_container_whose_healthcheck_fails_now_is_waited_for()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer("config --services", standardOutput: "backend\n")
+            .Answer("xargs -r docker inspect", standardOutput: "backend\t/shop-production_backend_1\trunning\tstarting\talways\t0\t0\t[\"CMD-SHELL\",\"exit 1\"]\n")
+            .Answer("docker exec shop-production_backend_1", exitCode: 1);
+
+        var report = await new HealthVerifier(runner, Compose, Strict with { Timeout = TimeSpan.FromMilliseconds(200) }, TimeProvider.System).VerifyAsync(false, CancellationToken.None);
+
+        Assert.Equal("backend is running (starting)", Assert.Single(report.Checks, c => c.Name == "containers").Detail);
+        Assert.False(report.Healthy);
+        Assert.True(runner.Commands.Count(c => c.Text.Contains("docker exec", StringComparison.Ordinal)) >= 2);
+    }
+
     /// <summary>A backend whose restart count grows by one at every inspection.</summary>
     private sealed class LoopingServer : ICommandRunner
     {
