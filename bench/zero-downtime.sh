@@ -53,6 +53,8 @@ run() {
   local expected=$1 code=0; shift
   dotnet "$AGENT_DLL" --config "$WORK/devops-agent.yml" --history "$WORK/history.db" "$@" >"$WORK/agent.log" 2>&1 || code=$?
   [ "$code" = "$expected" ] || { log "exit $code, expected $expected: $*"; cat "$WORK/agent.log" >&2; exit 1; }
+  # BENCH_LOGS=dir keeps every operation's output (its steps and their times) for a closer look.
+  if [ -n "${BENCH_LOGS:-}" ]; then mkdir -p "$BENCH_LOGS"; ops=$((${ops:-0} + 1)); cp "$WORK/agent.log" "$BENCH_LOGS/$(printf %02d "$ops")-$1-${*: -1}.log"; fi
 }
 deploy() { run "$1" deploy production --project-dir "$ROOT/examples/fullstack" --ref "$2"; }
 switch_time() { grep -oE '(rollback: )?switch \([0-9.]+s\)' "$WORK/agent.log" | grep -oE '[0-9.]+' | tail -1; }

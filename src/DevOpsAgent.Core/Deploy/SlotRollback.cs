@@ -29,8 +29,14 @@ public sealed class SlotRollback(DeploySteps steps, EnvironmentConfig environmen
         {
             if (kept)
             {
-                await steps.CommandAsync(slots.Target.Start(), ct, streamOutput: true);
-                return $"{slots.TargetSlot} still holds {target.Version}: started as it was kept";
+                var entry = (await runner.RunAsync(SlotStack.RunningOf(slots.Target, slots.Layout.Entry), ct)).StandardOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var running = entry is [var up, var all] && up == all && up != "0";
+                await steps.CommandAsync(slots.StartKept(slots.TargetSlot), ct, streamOutput: true);
+                // HAProxy checks the slot while its health is verified here, so the switch need not wait for a check.
+                await edge.PrepareAsync(to, ct);
+                return running
+                    ? $"{slots.TargetSlot} still holds {target.Version}: kept running, nothing to start"
+                    : $"{slots.TargetSlot} still holds {target.Version}: started as it was kept";
             }
 
             // The slot holds another release (or none): it is rebuilt from the release's code.
@@ -59,7 +65,10 @@ public sealed class SlotRollback(DeploySteps steps, EnvironmentConfig environmen
         {
             await steps.RunAsync("rollback: database", async () =>
             {
-                var coordinator = new MigrationCoordinator(runner, slots.Alembic(newer, migrations), steps.Time);
+                // The newer release's code is in its slot's containers, still running after the switch: alembic runs there.
+                var running = (await runner.RunAsync(SlotStack.RunningOf(newer, migrations.Service), ct)).StandardOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var alembic = slots.Alembic(newer, migrations) with { InRunningContainer = running is [var up, var all] && up == all && up != "0" };
+                var coordinator = new MigrationCoordinator(runner, alembic, steps.Time);
                 var current = await coordinator.CurrentAsync(ct);
                 if (current == target.Revision)
                 {
@@ -75,8 +84,8 @@ public sealed class SlotRollback(DeploySteps steps, EnvironmentConfig environmen
         {
             await steps.RunAsync("rollback: stop previous slot", async () =>
             {
-                await steps.CommandAsync(previous.Stop(), ct, streamOutput: true);
-                return $"{slots.Live} stopped and kept";
+                await steps.CommandAsync(SlotStack.StopInBackground(previous), ct);
+                return $"{slots.Live} stopping and kept (in the background; the next compose command on the server waits for it)";
             }, ct);
         }
 

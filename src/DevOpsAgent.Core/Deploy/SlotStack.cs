@@ -63,6 +63,37 @@ public sealed record SlotStack(
             + $"$(docker ps -aq --filter {project} --filter label=com.docker.compose.oneoff=False | wc -l)");
     }
 
+    /// <summary>
+    /// Starts <paramref name="slot"/>'s kept containers again with <c>docker start</c>, service by service with
+    /// dependencies first (<see cref="SlotLayout.StartOrder"/>). Not <c>compose start</c>: it waits on each
+    /// <c>condition: service_healthy</c> for Docker's first probe, a whole healthcheck interval, where the health
+    /// verification that follows judges the same checks at once. Holds the app folder's lock like compose commands.
+    /// </summary>
+    public ShellCommand StartKept(string slot)
+    {
+        var project = ShellQuoting.Quote($"label=com.docker.compose.project={Layout.SlotProject(slot)}");
+        var script = string.Join("; ", Layout.StartOrder.Select(service =>
+            $"ids=$(docker ps -aq --filter {project} --filter {ShellQuoting.Quote($"label=com.docker.compose.service={service}")} --filter label=com.docker.compose.oneoff=False)"
+            + " && { [ -z \"$ids\" ] || docker start $ids >/dev/null; } || exit 1"));
+        return ShellCommand.Of("flock", ".", "sh", "-c", script).InDirectory(Target.AppPath);
+    }
+
+    /// <summary>Whether every container of <paramref name="service"/> in the slot <paramref name="compose"/> runs (one line: the running count, then all).</summary>
+    public static ShellCommand RunningOf(ComposeCommands compose, string service)
+    {
+        var project = ShellQuoting.Quote($"label=com.docker.compose.project={compose.ProjectName}");
+        var label = ShellQuoting.Quote($"label=com.docker.compose.service={service}");
+        return ShellCommand.Raw($"echo $(docker ps -q --filter {project} --filter {label} --filter label=com.docker.compose.oneoff=False | wc -l) "
+            + $"$(docker ps -aq --filter {project} --filter {label} --filter label=com.docker.compose.oneoff=False | wc -l)");
+    }
+
+    /// <summary>
+    /// Stops <paramref name="compose"/>'s containers (kept) without waiting for them: the edge no longer sends them
+    /// anything. The stop holds the app folder's lock, so the next compose command on the server waits for it.
+    /// </summary>
+    public static ShellCommand StopInBackground(ComposeCommands compose) =>
+        ShellCommand.Raw($"nohup sh -c {ShellQuoting.Quote(compose.Stop().Text)} >/dev/null 2>&1 &");
+
     /// <summary>The target slot's entry address (<c>ip:port</c> on the edge network), where its health is asked before any user traffic.</summary>
     public async Task<string> TargetAddressAsync(ICommandRunner runner, CancellationToken ct)
     {

@@ -53,6 +53,25 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
         (await runner.RunAsync(edge.ContainerId(), cancellationToken)).EnsureSuccess(runner.Target).StandardOutput.Trim().Length > 0;
 
     /// <summary>
+    /// Lets HAProxy start checking <paramref name="slot"/> when it is in maintenance (drain: checked, sent nothing), so
+    /// that its checks run while the slot's health is verified and <see cref="WaitUntilUpAsync"/> finds it checked.
+    /// Nothing when the edge does not answer (the switch starts it) or the slot is not in maintenance.
+    /// </summary>
+    public async Task PrepareAsync(Slot slot, CancellationToken cancellationToken)
+    {
+        var answer = await runner.RunAsync(edge.ShowServers(), cancellationToken);
+        if (!answer.Succeeded || !answer.StandardOutput.StartsWith("# ", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (EdgeStat.Parse(answer.StandardOutput).FirstOrDefault(s => s.Slot == slot) is { InMaintenance: true })
+        {
+            await SetAsync($"set server {Name(slot)} state drain", cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Waits until HAProxy's own check sees <paramref name="slot"/> up, which proves the edge can reach it. A slot in
     /// maintenance (the non-live one) is not checked at all, so it is first moved to drain: checked, sent nothing.
     /// </summary>

@@ -12,6 +12,12 @@ public sealed record AlembicCommands(ComposeCommands Compose, MigrationsConfig C
     /// <summary>Where the database service runs when it is not in <see cref="Compose"/> (a zero-downtime environment's data project).</summary>
     public ComposeCommands? DatabaseCompose { get; init; }
 
+    /// <summary>
+    /// alembic runs in the service's running container (<c>exec</c>) instead of a one-off: the code is the same
+    /// image's, without a container to create. Only for a stack known to be running.
+    /// </summary>
+    public bool InRunningContainer { get; init; }
+
     /// <summary>The project the database service belongs to.</summary>
     public ComposeCommands Database => DatabaseCompose ?? Compose;
 
@@ -43,5 +49,6 @@ public sealed record AlembicCommands(ComposeCommands Compose, MigrationsConfig C
         ShellCommand.Raw($"for f in {ShellQuoting.Quote(Config.Versions)}/*.py; do [ -f \"$f\" ] || continue; printf '==> %s <==\\n' \"$f\"; cat \"$f\"; echo; done")
             .InDirectory(Compose.AppPath);
 
-    private ShellCommand Alembic(params string[] arguments) => Compose.Run(Config.Service, ["alembic", .. arguments]);
+    private ShellCommand Alembic(params string[] arguments) =>
+        InRunningContainer ? Compose.Exec(Config.Service, ["alembic", .. arguments]) : Compose.Run(Config.Service, ["alembic", .. arguments]);
 }

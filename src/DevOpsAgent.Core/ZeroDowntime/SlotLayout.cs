@@ -130,8 +130,52 @@ public sealed partial class SlotLayout
         }
 
         var clients = stateless.Where(n => UsesAny(services[n], stateful)).ToList();
-        return new SlotLayout(model.Root, project, stateful, stateless, entry, published, clients, warnings);
+        return new SlotLayout(model.Root, project, stateful, stateless, entry, published, clients, warnings)
+        {
+            StartOrder = DependenciesFirst(stateless, name => DependsOn(services[name]).Where(stateless.Contains)),
+        };
     }
+
+    /// <summary>
+    /// The slot's services with each one's dependencies (depends_on, among the slot's services) before it: the order
+    /// in which a kept slot's containers start again.
+    /// </summary>
+    public IReadOnlyList<string> StartOrder { get; private init; } = [];
+
+    private static List<string> DependenciesFirst(IReadOnlyList<string> names, Func<string, IEnumerable<string>> dependencies)
+    {
+        var order = new List<string>();
+        var visiting = new HashSet<string>(StringComparer.Ordinal);
+        void Visit(string name)
+        {
+            // A cycle is compose's to refuse; here it only must not loop.
+            if (order.Contains(name) || !visiting.Add(name))
+            {
+                return;
+            }
+
+            foreach (var dependency in dependencies(name))
+            {
+                Visit(dependency);
+            }
+
+            order.Add(name);
+        }
+
+        foreach (var name in names)
+        {
+            Visit(name);
+        }
+
+        return order;
+    }
+
+    private static IEnumerable<string> DependsOn(ComposeService service) => service["depends_on"] switch
+    {
+        YamlSequenceNode list => list.Children.OfType<YamlScalarNode>().Select(i => i.Value!),
+        YamlMappingNode map => map.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value!),
+        _ => [],
+    };
 
     /// <summary>The data project's compose file: the stateful services, on the data network too.</summary>
     public string RenderData()
@@ -405,12 +449,7 @@ public sealed partial class SlotLayout
     /// <summary>Whether the service depends on, links to or names (as a host in an environment value) one of <paramref name="stateful"/>.</summary>
     private static bool UsesAny(ComposeService service, IReadOnlyList<string> stateful)
     {
-        var depends = service["depends_on"] switch
-        {
-            YamlSequenceNode list => list.Children.OfType<YamlScalarNode>().Select(i => i.Value!),
-            YamlMappingNode map => map.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value!),
-            _ => [],
-        };
+        var depends = DependsOn(service);
         var links = service["links"] is YamlSequenceNode l ? l.Children.OfType<YamlScalarNode>().Select(i => i.Value!.Split(':')[0]) : [];
         if (depends.Concat(links).Any(stateful.Contains))
         {
