@@ -16,14 +16,23 @@ public static class NotificationHub
     private static readonly Lazy<HttpWebhookSender> Sender = new(HttpWebhookSender.Create);
     private static readonly Deliveries Pending = new();
 
-    /// <summary>Where a delivery that failed for good is reported (the CLI's stderr).</summary>
-    public static Action<string> Warn { get; set; } = line => Console.Error.WriteLine(line);
+    private static readonly AsyncLocal<Action<string>?> CurrentWarn = new();
+
+    /// <summary>
+    /// Where a delivery that failed for good is reported: the stderr of the command running in this async flow
+    /// (several commands can run in one process: the MCP server, tests), the process's stderr otherwise.
+    /// </summary>
+    public static Action<string> Warn
+    {
+        get => CurrentWarn.Value ?? (line => Console.Error.WriteLine(line));
+        set => CurrentWarn.Value = value;
+    }
 
     public static IDeployHistory Wrap(IDeployHistory history, AgentConfig config, IReadOnlyCollection<string> secrets)
     {
         var notifying = new NotifyingDeployHistory(history,
             environment => config.Environments.TryGetValue(environment, out var e) ? e.Notifications : [],
-            Sender.Value, secrets, Pending, line => Warn(line));
+            Sender.Value, secrets, Pending, Warn);
         return notifying;
     }
 

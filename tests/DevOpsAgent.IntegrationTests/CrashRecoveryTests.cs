@@ -3,6 +3,7 @@ using System.Diagnostics;
 namespace DevOpsAgent.IntegrationTests;
 
 /// <summary>An agent killed mid-deploy (kill -9): the next command sees what was left half-done and recovers.</summary>
+[Collection(ReferenceStack.Collection)]
 public sealed class CrashRecoveryTests : IDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("devops-agent-crash-").FullName;

@@ -5,6 +5,7 @@ using DevOpsAgent.Core.Shell;
 namespace DevOpsAgent.IntegrationTests;
 
 /// <summary>`devops-agent deploy` on the real test bed: staging from nothing, a new commit, a broken release.</summary>
+[Collection(ReferenceStack.Collection)]
 public sealed class DeployTests : IDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("devops-agent-deploy-").FullName;

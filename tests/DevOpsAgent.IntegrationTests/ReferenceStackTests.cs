@@ -11,6 +11,7 @@ namespace DevOpsAgent.IntegrationTests;
 /// v1.0.0 is checked out on the staging server, built, brought up and proven healthy, and data written through
 /// the API is read back from PostgreSQL. Real sshd, dockerd, compose, git and PostgreSQL; nothing faked.
 /// </summary>
+[Collection(ReferenceStack.Collection)]
 public sealed class ReferenceStackTests
 {
     private const string Project = "shop-staging";

@@ -8,6 +8,7 @@ namespace DevOpsAgent.IntegrationTests;
 /// release rolled back with every row kept, a failed migration leaves the database where it was, and a manual
 /// rollback downgrades to the exact revision.
 /// </summary>
+[Collection(ReferenceStack.Collection)]
 public sealed class ReleaseSafetyTests : IDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("devops-agent-safety-").FullName;

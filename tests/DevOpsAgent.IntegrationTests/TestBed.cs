@@ -3,7 +3,10 @@ using DevOpsAgent.Core.Shell;
 using DevOpsAgent.Core.Ssh;
 using DevOpsAgent.Infrastructure.Ssh;
 
-[assembly: CollectionBehavior(DisableTestParallelization = true)]
+// Two test classes at a time: each class is a collection of its own (its own app folder, compose projects and
+// ports on the bed), except those that share the bed's reference stack (/var/www/shop, shop-staging,
+// shop-production), which run one after another in the collection ReferenceStack names.
+[assembly: CollectionBehavior(CollectionBehavior.CollectionPerClass, MaxParallelThreads = 2)]
 
 namespace DevOpsAgent.IntegrationTests;
 
