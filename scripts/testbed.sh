@@ -51,7 +51,9 @@ start_docker() {
   fi
   log "starting dockerd"
   getent group docker >/dev/null || groupadd --system docker
-  nohup dockerd --storage-driver=overlay2 --group docker >/var/log/dockerd.log 2>&1 &
+  # Docker's default pools give about 30 networks; the test classes running two at a time, the chaos run and the
+  # zero-downtime slots (data, blue, green, edge networks per stack) need more: 4096 /24 networks from 10.208.0.0/12.
+  nohup dockerd --storage-driver=overlay2 --group docker --default-address-pool base=10.208.0.0/12,size=24 >/var/log/dockerd.log 2>&1 &
   for _ in $(seq 1 60); do
     docker info >/dev/null 2>&1 && return
     sleep 1

@@ -58,18 +58,21 @@ public sealed class EnvPushTests : IDisposable
         var contents = new[] { WriteDotenv($"SECRET_KEY={_canary}\n" + new string('#', 200_000) + "\n"), WriteDotenv("SECRET_KEY=other\n") };
         await RunAsync("env", "push", "staging");
         await using var ssh = await TestBed.Current.ConnectAsync("staging", Timeout);
+        // The reader reads until told to stop (a loaded machine makes a push slow; a fixed reading time may see too few).
+        var stop = $"/tmp/env-push-reads-{Guid.NewGuid():N}";
         var reader = ssh.RunAsync(ShellCommand.Raw(
-            $"cd {RemoteFolder} && end=$(( $(date +%s) + 4 )); while [ $(date +%s) -lt $end ]; do sha256sum < .env | cut -d' ' -f1; done | sort -u"), Timeout);
+            $"cd {RemoteFolder} && end=$(( $(date +%s) + 100 )); while [ ! -e {stop} ] && [ $(date +%s) -lt $end ]; do sha256sum < .env | cut -d' ' -f1; done | sort -u; rm -f {stop}"), Timeout);
 
         var pushes = 0;
-        while (!reader.IsCompleted)
+        while (pushes < 4 && !reader.IsCompleted)
         {
             WriteDotenv(contents[pushes++ % 2]);
             Assert.Equal(ExitCodes.Success, (await RunAsync("env", "push", "staging")).ExitCode);
         }
 
+        await OnServerAsync($"touch {stop}");
         var seen = (await reader).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order().ToList();
-        Assert.True(pushes >= 2, $"only {pushes} push(es) during the reads");
+        Assert.True(pushes == 4, $"only {pushes} push(es) during the reads");
         Assert.Equal(contents.Select(Sha256).Order().ToList(), seen);
         // .devops-agent holds the lock and journal a push takes like every operation that changes the server.
         Assert.Equal(".devops-agent\n.env\n.env.previous\n", await OnServerAsync("ls -A"));

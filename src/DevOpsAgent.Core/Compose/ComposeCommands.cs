@@ -15,6 +15,9 @@ public sealed record ComposeCommands(ComposeFlavor Flavor, string AppPath, strin
 
     public ShellCommand Up() => Changing("up", "-d", "--remove-orphans");
 
+    /// <summary>Creates (or recreates) the stack's containers and networks without starting them.</summary>
+    public ShellCommand Create() => Changing("up", "--no-start", "--remove-orphans");
+
     /// <summary>Starts (or keeps) only these services, without their dependencies.</summary>
     public ShellCommand UpServices(params string[] services) => Changing(["up", "-d", "--no-deps", .. services]);
 

@@ -87,7 +87,8 @@ public sealed partial class DeployWorker
 
         await steps.RunAsync("start slot", async () =>
         {
-            await steps.CommandAsync(slots.Target.Up(), ct, streamOutput: true);
+            await steps.CommandAsync(slots.Target.Create(), ct, streamOutput: true);
+            await steps.CommandAsync(slots.StartInOrder(slots.TargetSlot), ct);
             await new EdgeSwitch(runner, slots.Edge, time).PrepareAsync(ToEdge(slots.TargetSlot)!.Value, ct);
             return $"{slots.TargetSlot} ({slots.Target.ProjectName})";
         }, ct);

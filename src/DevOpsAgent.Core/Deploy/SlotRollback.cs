@@ -31,7 +31,7 @@ public sealed class SlotRollback(DeploySteps steps, EnvironmentConfig environmen
             {
                 var entry = (await runner.RunAsync(SlotStack.RunningOf(slots.Target, slots.Layout.Entry), ct)).StandardOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var running = entry is [var up, var all] && up == all && up != "0";
-                await steps.CommandAsync(slots.StartKept(slots.TargetSlot), ct, streamOutput: true);
+                await steps.CommandAsync(slots.StartInOrder(slots.TargetSlot), ct, streamOutput: true);
                 // HAProxy checks the slot while its health is verified here, so the switch need not wait for a check.
                 await edge.PrepareAsync(to, ct);
                 return running
@@ -42,7 +42,9 @@ public sealed class SlotRollback(DeploySteps steps, EnvironmentConfig environmen
             // The slot holds another release (or none): it is rebuilt from the release's code.
             await steps.CommandAsync(new GitCommands(environment.Path).Checkout(target.Commit), ct);
             await steps.CommandAsync(slots.Target.Build(), ct, streamOutput: true);
-            await steps.CommandAsync(slots.Target.Up(), ct, streamOutput: true);
+            await steps.CommandAsync(slots.Target.Create(), ct, streamOutput: true);
+            await steps.CommandAsync(slots.StartInOrder(slots.TargetSlot), ct);
+            await edge.PrepareAsync(to, ct);
             return $"{slots.TargetSlot} rebuilt with {target.Version} (it no longer held it)";
         }, ct);
 

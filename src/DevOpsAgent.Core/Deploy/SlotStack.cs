@@ -64,12 +64,13 @@ public sealed record SlotStack(
     }
 
     /// <summary>
-    /// Starts <paramref name="slot"/>'s kept containers again with <c>docker start</c>, service by service with
-    /// dependencies first (<see cref="SlotLayout.StartOrder"/>). Not <c>compose start</c>: it waits on each
-    /// <c>condition: service_healthy</c> for Docker's first probe, a whole healthcheck interval, where the health
-    /// verification that follows judges the same checks at once. Holds the app folder's lock like compose commands.
+    /// Starts <paramref name="slot"/>'s containers (kept, or just created) with <c>docker start</c>, service by
+    /// service with dependencies first (<see cref="SlotLayout.StartOrder"/>). Not <c>compose start</c> or <c>up</c>:
+    /// they wait on each <c>condition: service_healthy</c> for Docker's first probe, a whole healthcheck interval,
+    /// where the slot's health verification judges the same checks at once, and no user traffic reaches a slot
+    /// before that. Holds the app folder's lock like compose commands.
     /// </summary>
-    public ShellCommand StartKept(string slot)
+    public ShellCommand StartInOrder(string slot)
     {
         var project = ShellQuoting.Quote($"label=com.docker.compose.project={Layout.SlotProject(slot)}");
         var script = string.Join("; ", Layout.StartOrder.Select(service =>

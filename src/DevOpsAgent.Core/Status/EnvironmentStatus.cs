@@ -34,7 +34,7 @@ public sealed record EnvironmentStatus(string Environment, string Target, Server
             var inspect = ShellCommand.Raw(string.Join(" ; ", projects.Select(p =>
                 $"docker ps -aq --filter {ShellQuoting.Quote($"label=com.docker.compose.project={p}")} --filter label=com.docker.compose.oneoff=False | xargs -r docker inspect --format {ShellQuoting.Quote(ContainerState.Format)}")));
             var running = ContainerState.ParseAll((await runner.RunAsync(inspect, cancellationToken)).StandardOutput);
-            return new EnvironmentStatus(environment.Name, runner.Target, release, [.. Statuses(running.Select(c => c.Service).Distinct(), running)])
+            return new EnvironmentStatus(environment.Name, runner.Target, release, [.. Statuses(running.Select(c => c.Service).Distinct(), running, await ProbedNowAsync(runner, running, cancellationToken))])
             {
                 Operation = await OperationAsync(runner, environment, cancellationToken),
                 LiveSlot = live,
@@ -47,18 +47,40 @@ public sealed record EnvironmentStatus(string Environment, string Target, Server
             ? defined.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [.. containers.Select(c => c.Service).Distinct()];
 
-        return new EnvironmentStatus(environment.Name, runner.Target, release, [.. Statuses(names, containers)])
+        return new EnvironmentStatus(environment.Name, runner.Target, release, [.. Statuses(names, containers, await ProbedNowAsync(runner, containers, cancellationToken))])
         {
             Operation = await OperationAsync(runner, environment, cancellationToken),
         };
     }
 
-    private static IEnumerable<ServiceStatus> Statuses(IEnumerable<string> names, IReadOnlyList<ContainerState> containers) => names.Select(name =>
+    /// <summary>
+    /// Docker's first probe comes a whole interval after a (re)start: a container still "starting" is judged by its own
+    /// healthcheck run now, as the deploy's health verification does, so status right after a deploy agrees with it.
+    /// </summary>
+    private static async Task<HashSet<string>> ProbedNowAsync(ICommandRunner runner, IReadOnlyList<ContainerState> containers, CancellationToken cancellationToken)
+    {
+        var passed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var container in containers.Where(c => c.AwaitsFirstProbe))
+        {
+            if ((await runner.RunAsync(Health.HealthCommands.ProbeNow(container), cancellationToken)).Succeeded)
+            {
+                passed.Add(container.Name);
+            }
+        }
+
+        return passed;
+    }
+
+    private static IEnumerable<ServiceStatus> Statuses(IEnumerable<string> names, IReadOnlyList<ContainerState> containers, IReadOnlySet<string> probedNow) => names.Select(name =>
     {
         var mine = containers.Where(c => c.Service == name).ToList();
         return mine.Count == 0
             ? new ServiceStatus(name, "not running", false)
-            : new ServiceStatus(name, string.Join(", ", mine.Select(c => c.Health == "none" ? c.Status : $"{c.Status} ({c.Health})")), mine.All(c => c.IsReady));
+            : new ServiceStatus(name,
+                string.Join(", ", mine.Select(c => c.Health == "none" ? c.Status
+                    : probedNow.Contains(c.Name) ? $"{c.Status} (starting; its healthcheck passes when run now)"
+                    : $"{c.Status} ({c.Health})")),
+                mine.All(c => c.IsReady || probedNow.Contains(c.Name)));
     });
 
     private static async Task<string?> OperationAsync(ICommandRunner runner, EnvironmentConfig environment, CancellationToken cancellationToken)

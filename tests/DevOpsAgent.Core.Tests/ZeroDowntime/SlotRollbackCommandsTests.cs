@@ -63,7 +63,7 @@ public sealed class SlotRollbackCommandsTests
             + " && { [ -z \"$ids\" ] || docker start $ids >/dev/null; } || exit 1";
         var script = string.Join("; ", new[] { "backend", "frontend", "worker" }.Select(For));
 
-        Assert.Equal($"cd /var/www/shop && flock . sh -c {DevOpsAgent.Core.Shell.ShellQuoting.Quote(script)}", Stack().StartKept("blue").Text);
+        Assert.Equal($"cd /var/www/shop && flock . sh -c {DevOpsAgent.Core.Shell.ShellQuoting.Quote(script)}", Stack().StartInOrder("blue").Text);
     }
 
     [Fact]

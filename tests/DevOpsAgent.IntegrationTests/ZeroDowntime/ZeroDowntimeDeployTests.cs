@@ -50,10 +50,11 @@ public sealed class ZeroDowntimeDeployTests(ITestOutputHelper output) : IAsyncLi
         _ssh = await TestBed.Current.ConnectAsync("staging", Timeout);
     }
 
-    private void WriteConfig(bool zeroDowntime)
+    private void WriteConfig(bool zeroDowntime, string? keepPreviousRunning = null)
     {
         var server = TestBed.Current.Server("staging");
         var zero = zeroDowntime ? "\n    zero_downtime:\n      drain_timeout: 10s" : "";
+        zero += keepPreviousRunning is null ? "" : $"\n      keep_previous_running: {keepPreviousRunning}";
         File.WriteAllText(ConfigFile, $"""
             project: zd
             repository: {TestBed.Current.Origin}
@@ -183,6 +184,62 @@ public sealed class ZeroDowntimeDeployTests(ITestOutputHelper output) : IAsyncLi
         Assert.Equal("0002", await RevisionAsync());
         Assert.Contains("\"kept\"", await ServerAsync($"curl -fsS http://localhost:{HttpPort}/api/items"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_rollback_to_a_release_kept_running_is_a_switch_alone_under_load()
+    {
+        WriteConfig(zeroDowntime: true, keepPreviousRunning: "5m");
+        await DeployAsync("v1.0.0");
+        var blue = await SlotContainersAsync("blue");
+        await DeployAsync("v1.1.0");
+        Assert.Equal("green", await LiveSlotAsync());
+        // Blue keeps running after the switch: the same containers, never restarted.
+        Assert.Equal(blue, await SlotContainersAsync("blue"));
+        var rowsBefore = await RowsAsync();
+
+        SteadyLoadSummary load;
+        string rollbackOut;
+        await using (var steady = new SteadyLoad(new SteadyLoadOptions
+        {
+            GetUrl = new Uri($"http://127.0.0.1:{HttpPort}/api/version"),
+            PostUrl = new Uri($"http://127.0.0.1:{HttpPort}/api/items"),
+            PostJson = """{"name":"kept-running"}""",
+            PostShare = 0.3,
+            RequestsPerSecond = 100,
+        }).Start())
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            var rollback = await CliAsync("rollback", "staging", "--to", "v1.0.0");
+            Assert.True(rollback.ExitCode == 0, rollback.Out + rollback.Error);
+            rollbackOut = rollback.Out;
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            load = await steady.StopAsync();
+            output.WriteLine($"load: {load}");
+        }
+
+        Assert.Contains("blue still holds v1.0.0: kept running, nothing to start", rollbackOut, StringComparison.Ordinal);
+        Assert.Matches(@"rollback: switch \([0-9.]+s\): blue live; green drained", rollbackOut);
+        Assert.Equal("blue", await LiveSlotAsync());
+        Assert.Equal(blue, await SlotContainersAsync("blue"));
+        Assert.Equal("0001", await RevisionAsync());
+        Assert.True(load.Failed == 0, load.ToString());
+        Assert.Contains(load.Bodies.Keys, body => body.Contains("1.0.0", StringComparison.Ordinal));
+        Assert.Equal(rowsBefore + load.PostsSucceeded, await RowsAsync());
+
+        // Green, which served until the switch, stops in the background and is kept for the next rollback.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (await ServerAsync($"docker ps -q --filter {ShellQuoting.Quote($"label=com.docker.compose.project={_app.Name}-green")}") is { Length: > 0 })
+        {
+            Assert.True(DateTime.UtcNow < deadline, "green still runs a minute after the rollback");
+            await Task.Delay(500);
+        }
+
+        Assert.NotEmpty(await ServerAsync($"docker ps -aq --filter {ShellQuoting.Quote($"label=com.docker.compose.project={_app.Name}-green")}"));
+    }
+
+    /// <summary>The slot's container ids with the time each started: equal twice only if none was recreated or restarted.</summary>
+    private Task<string> SlotContainersAsync(string slot) =>
+        ServerAsync($"docker ps -q --filter {ShellQuoting.Quote($"label=com.docker.compose.project={_app.Name}-{slot}")} | sort | xargs -r docker inspect --format '{{{{.Id}}}} {{{{.State.StartedAt}}}}'");
 
     private async Task<int> DeployAsync(string tag)
     {
