@@ -27,7 +27,46 @@ public sealed class FleetProbe
 
     public int MaxBuilding { get; private set; }
 
+    /// <summary>The one database every host's alembic talks to: a1 (the serving release's), a2 once upgraded.</summary>
+    public string Revision { get; set; } = "a1";
+
     public long Next() => Interlocked.Increment(ref _sequence);
+
+    /// <summary>alembic against the shared database; null for any other command.</summary>
+    public string? Alembic(string text)
+    {
+        lock (_gate)
+        {
+            if (text.Contains("alembic current", StringComparison.Ordinal))
+            {
+                return Revision + "\n";
+            }
+
+            if (text.Contains("alembic heads", StringComparison.Ordinal))
+            {
+                return "a2 (head)\n";
+            }
+
+            if (text.Contains("alembic history", StringComparison.Ordinal))
+            {
+                return "a1 -> a2 (head), add column\n<base> -> a1, init\n";
+            }
+
+            if (text.Contains("alembic upgrade", StringComparison.Ordinal))
+            {
+                Revision = "a2";
+                return "";
+            }
+
+            if (text.Contains("alembic downgrade", StringComparison.Ordinal))
+            {
+                Revision = "a1";
+                return "";
+            }
+
+            return null;
+        }
+    }
 
     public void DeployStarted()
     {
@@ -105,7 +144,7 @@ public sealed class FakeHost : ICommandRunner
 
     public string Target => Host.Name;
 
-    /// <summary>A fragment whose command fails on this host (exit 1).</summary>
+    /// <summary>A fragment whose command fails on this host (exit 1), the first time it runs.</summary>
     public string? FailOn { get; set; }
 
     /// <summary>Told each command before it runs (a test cancels from here).</summary>
@@ -139,12 +178,18 @@ public sealed class FakeHost : ICommandRunner
 
         if (FailOn is { } fragment && text.Contains(fragment, StringComparison.Ordinal))
         {
+            FailOn = null;
             return new CommandResult(command, 1, "", $"ERROR: {fragment} failed on {Host.Host}", TimeSpan.Zero);
         }
 
         if (text.EndsWith(" build", StringComparison.Ordinal) && !_canary)
         {
             await _probe.BuildAsync(cancellationToken);
+        }
+
+        if (_probe.Alembic(text) is { } alembic)
+        {
+            return new CommandResult(command, 0, alembic, "", TimeSpan.Zero);
         }
 
         lock (_releases)

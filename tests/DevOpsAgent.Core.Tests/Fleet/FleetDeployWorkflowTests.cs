@@ -174,4 +174,41 @@ public sealed class FleetDeployWorkflowTests
         Assert.Equal(2, hosts[1].Count(Up));
         Assert.Contains("rm -rf /var/www/shop/.devops-agent/fleet/.devops-agent/lock", hosts[0].Log[^1].Text, StringComparison.Ordinal);
     }
+
+    private static readonly AgentConfig WithMigrations = ProtocolFakes.Config with { Migrations = new DevOpsAgent.Core.Migrations.MigrationsConfig() };
+
+    [Fact]
+    public async Task The_database_is_migrated_once_by_the_first_host()
+    {
+        var (environment, hosts, probe) = Scenario(hosts: 3);
+
+        var result = await DeployAsync(environment, hosts, config: WithMigrations);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal(1, hosts[0].Count("alembic upgrade"));
+        Assert.All(hosts.Skip(1), h => Assert.DoesNotContain(h.Texts, t => t.Contains("alembic", StringComparison.Ordinal)));
+        Assert.Equal("a2", probe.Revision);
+        Assert.Equal(("a1", "a2"), (result.Record.RevisionBefore, result.Record.RevisionAfter));
+        Assert.Equal([true, false, false], result.Hosts.Select(l => l.Migrated));
+        Assert.True(LastOf(hosts[0], "alembic upgrade") < hosts[1].Log[0].Sequence);
+    }
+
+    [Fact]
+    public async Task A_failure_on_host_3_downgrades_the_database_once_after_the_others_went_back()
+    {
+        var (environment, hosts, probe) = Scenario(hosts: 4, parallel: 1);
+        hosts[2].FailOn = Up;
+
+        var result = await DeployAsync(environment, hosts, config: WithMigrations);
+
+        Assert.Equal(ExitCodes.RolledBack, result.ExitCode);
+        Assert.Equal(DeployOutcome.RolledBack, result.Record.Outcome);
+        Assert.Equal([DeployOutcome.RolledBack, DeployOutcome.RolledBack, DeployOutcome.RolledBack, DeployOutcome.Running], result.Hosts.Select(l => l.Outcome));
+        Assert.Equal(1, hosts.Sum(h => h.Count("alembic downgrade")));
+        Assert.Equal(1, hosts[0].Count("alembic downgrade a1"));
+        Assert.Equal("a1", probe.Revision);
+        Assert.True(LastOf(hosts[0], "alembic downgrade") > LastOf(hosts[1], Up));
+        Assert.True(LastOf(hosts[0], "alembic downgrade") > LastOf(hosts[2], Up));
+        Assert.Contains("(database at a1)", result.Hosts[0].Error, StringComparison.Ordinal);
+    }
 }
