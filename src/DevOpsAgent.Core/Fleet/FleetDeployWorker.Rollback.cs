@@ -34,10 +34,21 @@ public sealed partial class FleetDeployWorker
         }
 
         var startedAt = time.GetUtcNow();
-        var runner = await run.RunnerAsync(index, connect, ct);
-        var rollbackConfig = index == 0 ? config : config with { Migrations = null };
-        var result = await new RollbackOperation(rollbackConfig, runner, new HostHistory(history), run.ObserverFor(index), time)
-            .RollbackAsync(request.Environment.OnHost(run.Hosts[index]), previous, request.StartedBy, request.TaskId, request.LockStaleAfter, ct);
+        DeployResult result;
+        try
+        {
+            var runner = await ConnectAsync(run, index, ct);
+            var rollbackConfig = index == 0 ? config : config with { Migrations = null };
+            result = await new RollbackOperation(rollbackConfig, runner, new HostHistory(history), run.ObserverFor(index), time)
+                .RollbackAsync(request.Environment.OnHost(run.Hosts[index]), previous, request.StartedBy, request.TaskId, request.LockStaleAfter, ct);
+        }
+        catch (Exception error) when (error is DevOpsAgentException or OperationCanceledException)
+        {
+            run.Lines[index] = line with { Outcome = DeployOutcome.Failed, FailedStep = "fleet rollback", Error = $"{reason}; rolling back failed: {error.Message}" };
+            run.ExitCode = ExitCodes.RollbackFailed;
+            return;
+        }
+
         run.Records[index] = deployed with { Steps = [.. deployed.Steps, .. result.Record.Steps.Select(s => s with { Name = $"fleet rollback: {s.Name}" })] };
         var duration = line.Duration + (time.GetUtcNow() - startedAt);
         if (result.ExitCode == ExitCodes.Success)

@@ -53,7 +53,7 @@ public sealed partial class FleetDeployWorker(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            var primary = await run.RunnerAsync(0, connect, cancellationToken);
+            var primary = await ConnectAsync(run, 0, cancellationToken);
             lease = await FleetStepAsync(run, primary, "fleet lock", () => DeployLock.AcquireAsync(primary, FleetLockPath(environment.Path), new LockInfo
             {
                 DeployId = record.Id,
@@ -120,7 +120,7 @@ public sealed partial class FleetDeployWorker(
         var startedAt = time.GetUtcNow();
         try
         {
-            var runner = await run.RunnerAsync(index, connect, token);
+            var runner = await ConnectAsync(run, index, token);
             var worker = new DeployWorker(config, runner, new HostHistory(history), run.ObserverFor(index), time);
             var result = await worker.DeployAsync(request with
             {
@@ -147,6 +147,24 @@ public sealed partial class FleetDeployWorker(
             run.Lines[index] = new HostDeployLine(host, DeployOutcome.Failed, time.GetUtcNow() - startedAt, "connect", error.Message);
             run.Fail(index, exitCode, error.Message, stopped: stop.IsCancellationRequested);
             await stop.CancelAsync();
+        }
+    }
+
+    /// <summary>
+    /// The host's runner; whatever the SSH library throws while connecting becomes a connection failure, so one
+    /// unreachable host ends in the fleet's rollback instead of escaping it.
+    /// </summary>
+    private async Task<ICommandRunner> ConnectAsync(FleetRun run, int index, CancellationToken ct)
+    {
+        try
+        {
+            return await run.RunnerAsync(index, connect, ct);
+        }
+#pragma warning disable CA1031 // see the summary: the SSH library's exception types are not Core's to name
+        catch (Exception error) when (error is not (DevOpsAgentException or OperationCanceledException))
+#pragma warning restore CA1031
+        {
+            throw new ConnectionFailedException($"cannot connect to {run.Hosts[index].Name}: {Secrets.Redaction.Redact(error.Message)}", error);
         }
     }
 

@@ -37,8 +37,10 @@ public sealed class FleetDeployWorkflowTests
     }
 
     private Task<FleetDeployResult> DeployAsync(
-        EnvironmentConfig environment, FakeHost[] hosts, CancellationToken cancellationToken = default, AgentConfig? config = null) =>
-        new FleetDeployWorker(config ?? ProtocolFakes.Config, (host, _) => Task.FromResult<ICommandRunner>(hosts.Single(h => h.Host == host)),
+        EnvironmentConfig environment, FakeHost[] hosts, CancellationToken cancellationToken = default, AgentConfig? config = null, string? unreachable = null) =>
+        new FleetDeployWorker(config ?? ProtocolFakes.Config, (host, _) => host.Host == unreachable
+                ? throw new System.Net.Sockets.SocketException(111)
+                : Task.FromResult<ICommandRunner>(hosts.Single(h => h.Host == host)),
                 _history, SilentObserver.Instance, TimeProvider.System)
             .DeployAsync(new DeployRequest(environment, GitRef.Parse("staging"), "alice@laptop") { TaskId = "TASK-12" }, cancellationToken);
 
@@ -210,5 +212,19 @@ public sealed class FleetDeployWorkflowTests
         Assert.True(LastOf(hosts[0], "alembic downgrade") > LastOf(hosts[1], Up));
         Assert.True(LastOf(hosts[0], "alembic downgrade") > LastOf(hosts[2], Up));
         Assert.Contains("(database at a1)", result.Hosts[0].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_host_rolls_back_the_hosts_that_switched()
+    {
+        var (environment, hosts, _) = Scenario(hosts: 3, parallel: 1);
+
+        var result = await DeployAsync(environment, hosts, unreachable: "web3.example.com");
+
+        Assert.Equal(ExitCodes.ConnectionFailed, result.ExitCode);
+        Assert.Equal([DeployOutcome.RolledBack, DeployOutcome.RolledBack, DeployOutcome.Failed], result.Hosts.Select(l => l.Outcome));
+        Assert.Equal("connect", result.Hosts[2].FailedStep);
+        Assert.StartsWith("deploy@web3.example.com:22: cannot connect to deploy@web3.example.com:22: ", result.Record.Error, StringComparison.Ordinal);
+        Assert.Equal(2, hosts[1].Count(Up));
     }
 }
