@@ -227,4 +227,39 @@ public sealed class FleetDeployWorkflowTests
         Assert.StartsWith("deploy@web3.example.com:22: cannot connect to deploy@web3.example.com:22: ", result.Record.Error, StringComparison.Ordinal);
         Assert.Equal(2, hosts[1].Count(Up));
     }
+
+    [Fact]
+    public async Task Progress_names_the_host_of_every_step_and_check()
+    {
+        var (environment, hosts, _) = Scenario(hosts: 2);
+        var observer = new Steps();
+
+        await new FleetDeployWorker(ProtocolFakes.Config, (host, _) => Task.FromResult<ICommandRunner>(hosts.Single(h => h.Host == host)), _history, observer, TimeProvider.System)
+            .DeployAsync(new DeployRequest(environment, GitRef.Parse("staging"), "alice@laptop"), CancellationToken.None);
+
+        Assert.Equal("fleet lock", observer.Started[0]);
+        Assert.Contains("deploy@web1.example.com:22: build", observer.Started);
+        Assert.Contains("deploy@web2.example.com:22: build", observer.Started);
+        Assert.All(observer.Started.Skip(1), s => Assert.StartsWith("deploy@web", s, StringComparison.Ordinal));
+        Assert.Contains(observer.Checks, c => c.StartsWith("deploy@web2.example.com:22: ", StringComparison.Ordinal));
+    }
+
+    private sealed class Steps : IDeployObserver
+    {
+        public List<string> Started { get; } = [];
+
+        public List<string> Checks { get; } = [];
+
+        public void StepStarted(string step) => Started.Add(step);
+
+        public void StepFinished(StepRecord step)
+        {
+        }
+
+        public void CheckReported(DevOpsAgent.Core.Health.CheckResult check) => Checks.Add(check.Name);
+
+        public void Output(string line)
+        {
+        }
+    }
 }
