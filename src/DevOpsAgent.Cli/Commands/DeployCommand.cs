@@ -48,6 +48,11 @@ public static class DeployCommand
             var json = parseResult.GetValue(CommonOptions.Json);
             var observer = new ConsoleDeployObserver(console, parseResult.GetValue(CliApp.Verbose), silent: json || request.DryRun);
 
+            if (target.IsFleet)
+            {
+                return await FleetDeployOutput.DeployAsync(console, services, config, request, observer, json, cancellationToken);
+            }
+
             if (request.DryRun)
             {
                 var recorder = new RecordingCommandRunner($"{target.User}@{target.Server}:{target.Port} (dry run)").Answer("docker compose version", standardOutput: "v2\n")

@@ -47,11 +47,32 @@ public sealed record EnvironmentConfig
     /// <summary>Blue/green slots behind an edge; null: the stack is one compose project, updated in place.</summary>
     public ZeroDowntimeConfig? ZeroDowntime { get; init; }
 
+    /// <summary>
+    /// Every host of the environment, the primary (<see cref="Server"/>, <see cref="Port"/>, <see cref="User"/>)
+    /// first; one host for <c>server:</c>. Empty only for a config built in code, which means the one server.
+    /// </summary>
+    public IReadOnlyList<HostConfig> Hosts { get; init; } = [];
+
+    /// <summary><c>hosts:</c> — how many hosts deploy at once after the canary.</summary>
+    public int Parallel { get; init; } = 4;
+
+    /// <summary><c>hosts:</c> — the first host deploys alone, and the others only once it is healthy.</summary>
+    public bool Canary { get; init; } = true;
+
+    /// <summary>The hosts, primary first; a config built in code without <see cref="Hosts"/> has its one server.</summary>
+    public IReadOnlyList<HostConfig> AllHosts => Hosts.Count > 0 ? Hosts : [new HostConfig(Server, Port, User)];
+
+    /// <summary>More than one host: deploys go through the fleet worker.</summary>
+    public bool IsFleet => AllHosts.Count > 1;
+
+    /// <summary>This environment as seen by one of its hosts: the per-host operations run on this.</summary>
+    public EnvironmentConfig OnHost(HostConfig host) => this with { Server = host.Host, Port = host.Port, User = host.User, Hosts = [host] };
+
     public bool IsLocal => Server == LocalServer;
 
     internal static EnvironmentConfig Read(ConfigReader reader, string project, IReadOnlyList<string> composeFiles, string name, ConfigMapping mapping)
     {
-        reader.AllowOnly(mapping, "server", "port", "user", "path", "identity_file", "known_hosts", "branch", "tag",
+        reader.AllowOnly(mapping, "server", "hosts", "parallel", "canary", "port", "user", "path", "identity_file", "known_hosts", "branch", "tag",
             "compose_project", "compose_files", "health", "preflight", "keep_releases", "notifications", "zero_downtime");
         var preflight = reader.Mapping(mapping["preflight"]);
         if (preflight is not null)
@@ -84,12 +105,53 @@ public sealed record EnvironmentConfig
         }
 
         var files = reader.StringList(mapping, "compose_files");
+        // Read in the order server:, port:, user: so a single-server config reports its problems as it always did.
+        var single = mapping["hosts"] is null ? reader.RequiredString(mapping, "server", "REMOTE_SERVER") : null;
+        var port = reader.Integer(mapping, "port", 22, 1, 65535);
+        IReadOnlyList<HostConfig> hosts;
+        if (mapping["hosts"] is { } hostsNode)
+        {
+            if (mapping["server"] is { } server)
+            {
+                reader.Problem(server, "set either server or hosts, not both");
+            }
+
+            if (hostsNode is ConfigSequence sequence)
+            {
+                hosts = HostConfig.ReadAll(reader, sequence, port, reader.String(mapping, "user", "REMOTE_USER"));
+            }
+            else
+            {
+                reader.Problem(hostsNode, "should be a list of hosts");
+                hosts = [];
+            }
+        }
+        else
+        {
+            foreach (var key in new[] { "parallel", "canary" }.Where(k => mapping[k] is not null))
+            {
+                reader.Problem(mapping[key]!, "only with hosts: (server: is one host)");
+            }
+
+            hosts = [new HostConfig(single!, port, reader.RequiredString(mapping, "user", "REMOTE_USER"))];
+        }
+
+        if (hosts.Count > 1 && mapping["zero_downtime"] is { } zeroDowntime)
+        {
+            // Each host would need its own edge and slots switched together; not built yet (issue 12 does hosts first).
+            reader.Problem(zeroDowntime, "not supported yet with several hosts");
+        }
+
+        var primary = hosts.Count > 0 ? hosts[0] : new HostConfig("", port, "");
         return new EnvironmentConfig
         {
             Name = name,
-            Server = reader.RequiredString(mapping, "server", "REMOTE_SERVER"),
-            Port = reader.Integer(mapping, "port", 22, 1, 65535),
-            User = reader.RequiredString(mapping, "user", "REMOTE_USER"),
+            Server = primary.Host,
+            Port = primary.Port,
+            User = primary.User,
+            Hosts = hosts,
+            Parallel = reader.Integer(mapping, "parallel", 4, 1, 64),
+            Canary = reader.Boolean(mapping, "canary", true),
             Path = path.TrimEnd('/'),
             IdentityFile = ExpandHome(reader.String(mapping, "identity_file")),
             KnownHostsFile = ExpandHome(reader.String(mapping, "known_hosts")),

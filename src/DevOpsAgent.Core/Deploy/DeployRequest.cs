@@ -25,4 +25,10 @@ public sealed record DeployRequest(EnvironmentConfig Environment, GitRef Ref, st
 
     /// <summary>Plan only: commands are recorded, not run; health runs one pass and nothing is waited for.</summary>
     public bool DryRun { get; init; }
+
+    /// <summary>
+    /// False: this host's deploy neither plans, backs up, migrates nor downgrades the database (another host of the
+    /// fleet does it once).
+    /// </summary>
+    public bool RunMigrations { get; init; } = true;
 }

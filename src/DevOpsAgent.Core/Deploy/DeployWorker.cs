@@ -29,6 +29,12 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
 
     public async Task<DeployResult> DeployAsync(DeployRequest request, CancellationToken cancellationToken)
     {
+        if (!request.RunMigrations && config.Migrations is not null)
+        {
+            // Every database step (plan, backup, migrate, downgrade on failure) hangs off config.Migrations.
+            return await new DeployWorker(config with { Migrations = null }, runner, history, observer, time).DeployAsync(request, cancellationToken);
+        }
+
         var steps = new DeploySteps(runner, observer, time);
         var state = new DeployState(new DeployRecord
         {

@@ -1,0 +1,183 @@
+using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Execution;
+using DevOpsAgent.Core.Locks;
+using DevOpsAgent.Core.Operations;
+
+namespace DevOpsAgent.Core.Fleet;
+
+/// <summary>
+/// A deploy to every host of an environment (<c>hosts:</c>), each host through the one-server
+/// <see cref="DeployWorker"/> on its own runner.
+/// <list type="bullet">
+/// <item>The first host is the canary: it deploys alone (unless <c>canary: false</c>), and only once it is healthy do
+/// the others deploy, at most <c>parallel:</c> at a time.</item>
+/// <item>The database is migrated once, by the first host (the one with role <c>db</c>, which config puts first);
+/// the others deploy with <see cref="DeployRequest.RunMigrations"/> false.</item>
+/// <item>The environment's lock is a fleet lock on the first host, in its own folder
+/// (<see cref="FleetLockPath"/>), held for the whole operation. Each host's deploy still takes its own host's
+/// lock, which guards that host's journal and recovery; being a different lock, the primary's own deploy never
+/// waits for the fleet's.</item>
+/// <item>When a host fails (it rolls itself back), the hosts still deploying are cancelled (they roll themselves
+/// back), and every host that had finished on the new release is rolled back to its previous one: the others
+/// first, the first host last, so the database is downgraded once and only when no host runs the new code.</item>
+/// </list>
+/// History keeps one record for the fleet: the first host's release and database fields, every host's steps
+/// prefixed with the host, and a step per host that says how it ended.
+/// </summary>
+public sealed partial class FleetDeployWorker(
+    AgentConfig config, Func<HostConfig, CancellationToken, Task<ICommandRunner>> connect, IDeployHistory history, IDeployObserver observer, TimeProvider time)
+{
+    /// <summary>The app folder whose <c>.devops-agent/lock</c> is the fleet's lock, on the first host.</summary>
+    public static string FleetLockPath(string appPath) => $"{DeployLockCommands.FolderOf(appPath)}/fleet";
+
+    public async Task<FleetDeployResult> DeployAsync(DeployRequest request, CancellationToken cancellationToken)
+    {
+        var environment = request.Environment;
+        var run = new FleetRun(environment.AllHosts, observer);
+        var startedAt = time.GetUtcNow();
+        var record = new DeployRecord
+        {
+            Id = OperationId.New(startedAt, environment.Name, "deploy"),
+            Environment = environment.Name,
+            Ref = request.Ref.Name,
+            StartedBy = request.StartedBy,
+            TaskId = request.TaskId,
+            QaApprovedBy = request.QaApprovedBy,
+            StartedAt = startedAt,
+        };
+        await history.SaveAsync(record, cancellationToken);
+
+        DeployLease? lease = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            var primary = await ConnectAsync(run, 0, cancellationToken);
+            lease = await FleetStepAsync(run, primary, "fleet lock", () => DeployLock.AcquireAsync(primary, FleetLockPath(environment.Path), new LockInfo
+            {
+                DeployId = record.Id,
+                Environment = environment.Name,
+                Holder = request.StartedBy,
+                TaskId = request.TaskId,
+                Target = $"{request.Ref.Name} on {run.Hosts.Count} hosts",
+                StartedAt = startedAt,
+            }, request.LockWait, request.LockStaleAfter, cancellationToken), cancellationToken);
+
+            var rest = environment.Canary ? 1 : 0;
+            if (environment.Canary)
+            {
+                await DeployHostAsync(run, request, 0, stop, stop.Token);
+            }
+
+            if (run.FirstFailure < 0)
+            {
+                await Parallel.ForEachAsync(Enumerable.Range(rest, run.Hosts.Count - rest),
+                    new ParallelOptions { MaxDegreeOfParallelism = environment.Parallel, CancellationToken = stop.Token },
+                    (i, token) => new ValueTask(DeployHostAsync(run, request, i, stop, token)));
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // A host failed or the operator cancelled: the hosts not started stay untouched, the others have ended.
+        }
+        catch (DevOpsAgentException error)
+        {
+            run.Fail(-1, error.ExitCode, error.Message);
+        }
+
+        try
+        {
+            if (cancellationToken.IsCancellationRequested && run.FirstFailure < 0)
+            {
+                run.Fail(-1, ExitCodes.Cancelled, "cancelled");
+            }
+
+            if (run.Failed && !request.DryRun)
+            {
+                using var grace = new Grace(cancellationToken, DeployWorker.CancelGrace);
+                await RollBackFleetAsync(run, request, grace.Token);
+            }
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                await lease.DisposeAsync();
+            }
+
+            await run.DisposeAsync();
+            record = Conclude(run, request, record);
+            await history.SaveAsync(record, CancellationToken.None);
+        }
+
+        return new FleetDeployResult(record, [.. run.Lines.OfType<HostDeployLine>()], run.ExitCode);
+    }
+
+    private async Task DeployHostAsync(FleetRun run, DeployRequest request, int index, CancellationTokenSource stop, CancellationToken token)
+    {
+        var host = run.Hosts[index];
+        var startedAt = time.GetUtcNow();
+        try
+        {
+            var runner = await ConnectAsync(run, index, token);
+            var worker = new DeployWorker(config, runner, new HostHistory(history), run.ObserverFor(index), time);
+            var result = await worker.DeployAsync(request with
+            {
+                Environment = request.Environment.OnHost(host),
+                RunMigrations = index == 0,
+                QualityGate = index == 0 ? request.QualityGate : null,
+            }, token);
+            run.Records[index] = result.Record;
+            var failed = result.Record.Outcome is not (DeployOutcome.Succeeded or DeployOutcome.Planned);
+            run.Lines[index] = new HostDeployLine(host, result.Record.Outcome, time.GetUtcNow() - startedAt,
+                failed ? result.Record.Steps.LastOrDefault(s => s.Outcome == StepOutcome.Failed)?.Name ?? result.Record.Steps.LastOrDefault()?.Name : null,
+                failed ? result.Record.Error : null)
+            { Migrated = index == 0 && config.Migrations is not null };
+            if (failed)
+            {
+                run.Fail(index, result.ExitCode, result.Record.Error ?? "failed", stopped: stop.IsCancellationRequested);
+                await stop.CancelAsync();
+            }
+        }
+        catch (Exception error) when (error is DevOpsAgentException or OperationCanceledException)
+        {
+            // Only connecting can end here: the deploy itself turns every failure into its result.
+            var exitCode = error is DevOpsAgentException known ? known.ExitCode : ExitCodes.Cancelled;
+            run.Lines[index] = new HostDeployLine(host, DeployOutcome.Failed, time.GetUtcNow() - startedAt, "connect", error.Message);
+            run.Fail(index, exitCode, error.Message, stopped: stop.IsCancellationRequested);
+            await stop.CancelAsync();
+        }
+    }
+
+    /// <summary>
+    /// The host's runner; whatever the SSH library throws while connecting becomes a connection failure, so one
+    /// unreachable host ends in the fleet's rollback instead of escaping it.
+    /// </summary>
+    private async Task<ICommandRunner> ConnectAsync(FleetRun run, int index, CancellationToken ct)
+    {
+        try
+        {
+            return await run.RunnerAsync(index, connect, ct);
+        }
+#pragma warning disable CA1031 // see the summary: the SSH library's exception types are not Core's to name
+        catch (Exception error) when (error is not (DevOpsAgentException or OperationCanceledException))
+#pragma warning restore CA1031
+        {
+            throw new ConnectionFailedException($"cannot connect to {run.Hosts[index].Name}: {Secrets.Redaction.Redact(error.Message)}", error);
+        }
+    }
+
+    private async Task<T> FleetStepAsync<T>(FleetRun run, ICommandRunner runner, string name, Func<Task<T>> action, CancellationToken ct)
+    {
+        var steps = new DeploySteps(runner, observer, time);
+        try
+        {
+            return await steps.RunAsync(name, action, ct);
+        }
+        finally
+        {
+            run.FleetSteps.AddRange(steps.Records);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Execution;
+
+namespace DevOpsAgent.Core.Fleet;
+
+/// <summary>Mutable state of one fleet deploy: a slot per host (each written only by that host's task).</summary>
+internal sealed class FleetRun(IReadOnlyList<HostConfig> hosts, IDeployObserver observer) : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly object _turn = new();
+    private bool _firstWasStopped;
+    private readonly Task<ICommandRunner>?[] _runners = new Task<ICommandRunner>?[hosts.Count];
+
+    public IReadOnlyList<HostConfig> Hosts => hosts;
+
+    public HostDeployLine?[] Lines { get; } = new HostDeployLine?[hosts.Count];
+
+    public DeployRecord?[] Records { get; } = new DeployRecord?[hosts.Count];
+
+    public List<StepRecord> FleetSteps { get; } = [];
+
+    /// <summary>The host whose failure ended the deploy (-1: the fleet itself, or none yet when <see cref="Failed"/> is false).</summary>
+    public int FirstFailure { get; private set; } = -1;
+
+    public bool Failed { get; private set; }
+
+    public int ExitCode { get; set; } = ExitCodes.Success;
+
+    public string? Error { get; set; }
+
+    public IDeployObserver ObserverFor(int index) => new HostObserver(observer, hosts[index].Name, _turn);
+
+    /// <summary>One runner per host, connected once, disposed with the run.</summary>
+    public Task<ICommandRunner> RunnerAsync(int index, Func<HostConfig, CancellationToken, Task<ICommandRunner>> connect, CancellationToken ct)
+    {
+        lock (_gate)
+        {
+            return _runners[index] ??= connect(hosts[index], ct);
+        }
+    }
+
+    /// <summary>
+    /// Records a failure; the first one that was not caused by the fleet stopping the others names the exit code.
+    /// </summary>
+    public void Fail(int index, int exitCode, string error, bool stopped = false)
+    {
+        lock (_gate)
+        {
+            if (Failed && (stopped || !_firstWasStopped))
+            {
+                return;
+            }
+
+            Failed = true;
+            _firstWasStopped = stopped;
+            FirstFailure = index;
+            ExitCode = exitCode;
+            Error = index < 0 ? error : $"{hosts[index].Name}: {error}";
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var runner in _runners.OfType<Task<ICommandRunner>>().Where(t => t.IsCompletedSuccessfully))
+        {
+            await runner.Result.DisposeAsync();
+        }
+    }
+}

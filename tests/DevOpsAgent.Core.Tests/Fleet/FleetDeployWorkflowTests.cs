@@ -1,0 +1,265 @@
+using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Execution;
+using DevOpsAgent.Core.Fleet;
+using DevOpsAgent.Core.Git;
+using DevOpsAgent.Core.Protocol;
+using DevOpsAgent.Core.Tests.Protocol;
+
+namespace DevOpsAgent.Core.Tests.Fleet;
+
+/// <summary>A deploy to several hosts, one scripted runner per host.</summary>
+public sealed class FleetDeployWorkflowTests
+{
+    private const string Build = "docker-compose.prod.yml build";
+    private const string Up = " up -d --remove-orphans";
+
+    private readonly MemoryHistory _history = new();
+
+    private static EnvironmentConfig Fleet(int hosts, int parallel = 4, bool canary = true)
+    {
+        var list = Enumerable.Range(1, hosts).Select(i => new HostConfig($"web{i}.example.com", 22, "deploy")).ToList();
+        return ProtocolFakes.Environment("staging", "staging") with
+        {
+            Server = list[0].Host,
+            Hosts = list,
+            Parallel = parallel,
+            Canary = canary,
+        };
+    }
+
+    private static (EnvironmentConfig Environment, FakeHost[] Hosts, FleetProbe Probe) Scenario(int hosts, int parallel = 4, int rendezvous = 1, bool canary = true)
+    {
+        var environment = Fleet(hosts, parallel, canary);
+        var probe = new FleetProbe { Expected = canary ? hosts - 1 : hosts, Rendezvous = rendezvous };
+        return (environment, [.. environment.Hosts.Select((h, i) => new FakeHost(h, probe, canary: canary && i == 0))], probe);
+    }
+
+    private Task<FleetDeployResult> DeployAsync(
+        EnvironmentConfig environment, FakeHost[] hosts, CancellationToken cancellationToken = default, AgentConfig? config = null, string? unreachable = null) =>
+        new FleetDeployWorker(config ?? ProtocolFakes.Config, (host, _) => host.Host == unreachable
+                ? throw new System.Net.Sockets.SocketException(111)
+                : Task.FromResult<ICommandRunner>(hosts.Single(h => h.Host == host)),
+                _history, SilentObserver.Instance, TimeProvider.System)
+            .DeployAsync(new DeployRequest(environment, GitRef.Parse("staging"), "alice@laptop") { TaskId = "TASK-12" }, cancellationToken);
+
+    private static long LastOf(FakeHost host, string fragment) => host.Log.Last(l => l.Text.Contains(fragment, StringComparison.Ordinal)).Sequence;
+
+    [Fact]
+    public async Task The_canary_deploys_alone_then_the_others_at_most_parallel_at_a_time()
+    {
+        var (environment, hosts, probe) = Scenario(hosts: 6, parallel: 2, rendezvous: 2);
+
+        var result = await DeployAsync(environment, hosts);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.All(hosts, h => Assert.True(h.Ran(Up), $"{h.Host.Name} never ran up"));
+        var canaryDone = LastOf(hosts[0], "rm -rf /var/www/shop/.devops-agent/lock");
+        Assert.All(hosts.Skip(1), h => Assert.True(h.Log[0].Sequence > canaryDone, $"{h.Host.Name} started before the canary finished"));
+        Assert.Equal(2, probe.MaxBuilding);
+        Assert.Equal(2, probe.MaxDeploying);
+        Assert.Equal(DeployOutcome.Succeeded, result.Record.Outcome);
+        Assert.Equal(6, result.Hosts.Count);
+        Assert.All(result.Hosts, l => Assert.Equal(DeployOutcome.Succeeded, l.Outcome));
+    }
+
+    [Fact]
+    public async Task Without_a_canary_every_host_starts_within_the_bound()
+    {
+        var (environment, hosts, probe) = Scenario(hosts: 3, parallel: 3, rendezvous: 3, canary: false);
+
+        var result = await DeployAsync(environment, hosts);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal(3, probe.MaxBuilding);
+    }
+
+    [Fact]
+    public async Task One_fleet_lock_on_the_primary_is_held_around_every_host_deploy()
+    {
+        var (environment, hosts, _) = Scenario(hosts: 3);
+
+        await DeployAsync(environment, hosts);
+
+        const string FleetLock = "/var/www/shop/.devops-agent/fleet/.devops-agent/lock";
+        var primary = hosts[0];
+        Assert.Contains(primary.Texts, t => t.Contains(FleetLock, StringComparison.Ordinal) && t.Contains("if mkdir", StringComparison.Ordinal));
+        var taken = primary.Log.First(l => l.Text.Contains(FleetLock, StringComparison.Ordinal)).Sequence;
+        var released = LastOf(primary, FleetLock);
+        Assert.Contains("rm -rf", primary.Log.Last(l => l.Text.Contains(FleetLock, StringComparison.Ordinal)).Text, StringComparison.Ordinal);
+        Assert.All(hosts, h => Assert.True(h.Log.Where(l => !l.Text.Contains(FleetLock, StringComparison.Ordinal)).All(l => l.Sequence > taken && l.Sequence < released)));
+        Assert.All(hosts.Skip(1), h => Assert.DoesNotContain(h.Texts, t => t.Contains("/fleet/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task History_keeps_one_record_with_every_hosts_steps_and_a_line_per_host()
+    {
+        var (environment, hosts, _) = Scenario(hosts: 2);
+
+        var result = await DeployAsync(environment, hosts);
+
+        var record = Assert.Single(_history.Saved);
+        Assert.Equal(result.Record, record);
+        Assert.Equal((DeployOutcome.Succeeded, ProtocolFakes.Commit, ProtocolFakes.Previous, "TASK-12"), (record.Outcome, record.Commit, record.PreviousCommit, record.TaskId));
+        Assert.Equal("fleet lock", record.Steps[0].Name);
+        Assert.Contains(record.Steps, s => s.Name == "deploy@web1.example.com:22: record release");
+        Assert.Contains(record.Steps, s => s.Name == "deploy@web2.example.com:22: record release");
+        Assert.Equal(["host deploy@web1.example.com:22", "host deploy@web2.example.com:22"], record.Steps.TakeLast(2).Select(s => s.Name));
+        Assert.StartsWith("deploy@web2.example.com:22: succeeded in ", record.Steps[^1].Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failure_on_host_3_rolls_back_hosts_1_and_2_and_leaves_the_rest_untouched()
+    {
+        var (environment, hosts, _) = Scenario(hosts: 5, parallel: 1);
+        hosts[2].FailOn = Build;
+
+        var result = await DeployAsync(environment, hosts);
+
+        Assert.Equal(ExitCodes.CommandFailed, result.ExitCode);
+        Assert.Equal(DeployOutcome.RolledBack, result.Record.Outcome);
+        Assert.Equal(
+            [DeployOutcome.RolledBack, DeployOutcome.RolledBack, DeployOutcome.Failed, DeployOutcome.Running, DeployOutcome.Running],
+            result.Hosts.Select(l => l.Outcome));
+        Assert.Equal("build", result.Hosts[2].FailedStep);
+        foreach (var host in hosts.Take(2))
+        {
+            var up = host.Log.Where(l => l.Text.Contains(Up, StringComparison.Ordinal)).ToList();
+            Assert.Equal(2, up.Count);
+            Assert.Contains(host.Texts, t => t.Contains($"checkout --quiet --force --detach {ProtocolFakes.Previous}", StringComparison.Ordinal));
+        }
+
+        Assert.False(hosts[2].Ran(Up));
+        Assert.All(hosts.Skip(3), h => Assert.Empty(h.Log));
+        // The first host goes back last: no host runs the new code on a downgraded database.
+        Assert.True(hosts[0].Log.Last(l => l.Text.Contains(Up, StringComparison.Ordinal)).Sequence > LastOf(hosts[1], Up));
+        Assert.StartsWith("deploy@web3.example.com:22: ", result.Record.Error, StringComparison.Ordinal);
+        Assert.Contains("deploy@web1.example.com:22: rolled back", result.Record.Steps.Single(s => s.Name == "host deploy@web1.example.com:22").Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failed_canary_never_touches_the_other_hosts()
+    {
+        var (environment, hosts, _) = Scenario(hosts: 3);
+        hosts[0].FailOn = Build;
+
+        var result = await DeployAsync(environment, hosts);
+
+        Assert.Equal(ExitCodes.CommandFailed, result.ExitCode);
+        Assert.All(hosts.Skip(1), h => Assert.Empty(h.Log));
+        Assert.Equal([DeployOutcome.Failed, DeployOutcome.Running, DeployOutcome.Running], result.Hosts.Select(l => l.Outcome));
+        Assert.Contains("not started", result.Hosts[1].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cancel_reaches_every_host_and_what_switched_goes_back()
+    {
+        var (environment, hosts, _) = Scenario(hosts: 4, parallel: 1);
+        using var cancel = new CancellationTokenSource();
+        hosts[2].OnCommand = text =>
+        {
+            if (text.EndsWith(" build", StringComparison.Ordinal))
+            {
+                cancel.Cancel();
+            }
+        };
+
+        var result = await DeployAsync(environment, hosts, cancel.Token);
+
+        Assert.Equal(ExitCodes.Cancelled, result.ExitCode);
+        // web3 was cancelled in its build, before it changed what serves: nothing to roll back there.
+        Assert.Equal([DeployOutcome.RolledBack, DeployOutcome.RolledBack, DeployOutcome.Failed, DeployOutcome.Running], result.Hosts.Select(l => l.Outcome));
+        Assert.StartsWith("cancelled during build", result.Hosts[2].Error, StringComparison.Ordinal);
+        Assert.Empty(hosts[3].Log);
+        Assert.False(hosts[2].Ran(Up));
+        Assert.Equal(2, hosts[1].Count(Up));
+        Assert.Contains("rm -rf /var/www/shop/.devops-agent/fleet/.devops-agent/lock", hosts[0].Log[^1].Text, StringComparison.Ordinal);
+    }
+
+    private static readonly AgentConfig WithMigrations = ProtocolFakes.Config with { Migrations = new DevOpsAgent.Core.Migrations.MigrationsConfig() };
+
+    [Fact]
+    public async Task The_database_is_migrated_once_by_the_first_host()
+    {
+        var (environment, hosts, probe) = Scenario(hosts: 3);
+
+        var result = await DeployAsync(environment, hosts, config: WithMigrations);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Equal(1, hosts[0].Count("alembic upgrade"));
+        Assert.All(hosts.Skip(1), h => Assert.DoesNotContain(h.Texts, t => t.Contains("alembic", StringComparison.Ordinal)));
+        Assert.Equal("a2", probe.Revision);
+        Assert.Equal(("a1", "a2"), (result.Record.RevisionBefore, result.Record.RevisionAfter));
+        Assert.Equal([true, false, false], result.Hosts.Select(l => l.Migrated));
+        Assert.True(LastOf(hosts[0], "alembic upgrade") < hosts[1].Log[0].Sequence);
+    }
+
+    [Fact]
+    public async Task A_failure_on_host_3_downgrades_the_database_once_after_the_others_went_back()
+    {
+        var (environment, hosts, probe) = Scenario(hosts: 4, parallel: 1);
+        hosts[2].FailOn = Up;
+
+        var result = await DeployAsync(environment, hosts, config: WithMigrations);
+
+        Assert.Equal(ExitCodes.RolledBack, result.ExitCode);
+        Assert.Equal(DeployOutcome.RolledBack, result.Record.Outcome);
+        Assert.Equal([DeployOutcome.RolledBack, DeployOutcome.RolledBack, DeployOutcome.RolledBack, DeployOutcome.Running], result.Hosts.Select(l => l.Outcome));
+        Assert.Equal(1, hosts.Sum(h => h.Count("alembic downgrade")));
+        Assert.Equal(1, hosts[0].Count("alembic downgrade a1"));
+        Assert.Equal("a1", probe.Revision);
+        Assert.True(LastOf(hosts[0], "alembic downgrade") > LastOf(hosts[1], Up));
+        Assert.True(LastOf(hosts[0], "alembic downgrade") > LastOf(hosts[2], Up));
+        Assert.Contains("(database at a1)", result.Hosts[0].Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_host_rolls_back_the_hosts_that_switched()
+    {
+        var (environment, hosts, _) = Scenario(hosts: 3, parallel: 1);
+
+        var result = await DeployAsync(environment, hosts, unreachable: "web3.example.com");
+
+        Assert.Equal(ExitCodes.ConnectionFailed, result.ExitCode);
+        Assert.Equal([DeployOutcome.RolledBack, DeployOutcome.RolledBack, DeployOutcome.Failed], result.Hosts.Select(l => l.Outcome));
+        Assert.Equal("connect", result.Hosts[2].FailedStep);
+        Assert.StartsWith("deploy@web3.example.com:22: cannot connect to deploy@web3.example.com:22: ", result.Record.Error, StringComparison.Ordinal);
+        Assert.Equal(2, hosts[1].Count(Up));
+    }
+
+    [Fact]
+    public async Task Progress_names_the_host_of_every_step_and_check()
+    {
+        var (environment, hosts, _) = Scenario(hosts: 2);
+        var observer = new Steps();
+
+        await new FleetDeployWorker(ProtocolFakes.Config, (host, _) => Task.FromResult<ICommandRunner>(hosts.Single(h => h.Host == host)), _history, observer, TimeProvider.System)
+            .DeployAsync(new DeployRequest(environment, GitRef.Parse("staging"), "alice@laptop"), CancellationToken.None);
+
+        Assert.Equal("fleet lock", observer.Started[0]);
+        Assert.Contains("deploy@web1.example.com:22: build", observer.Started);
+        Assert.Contains("deploy@web2.example.com:22: build", observer.Started);
+        Assert.All(observer.Started.Skip(1), s => Assert.StartsWith("deploy@web", s, StringComparison.Ordinal));
+        Assert.Contains(observer.Checks, c => c.StartsWith("deploy@web2.example.com:22: ", StringComparison.Ordinal));
+    }
+
+    private sealed class Steps : IDeployObserver
+    {
+        public List<string> Started { get; } = [];
+
+        public List<string> Checks { get; } = [];
+
+        public void StepStarted(string step) => Started.Add(step);
+
+        public void StepFinished(StepRecord step)
+        {
+        }
+
+        public void CheckReported(DevOpsAgent.Core.Health.CheckResult check) => Checks.Add(check.Name);
+
+        public void Output(string line)
+        {
+        }
+    }
+}
