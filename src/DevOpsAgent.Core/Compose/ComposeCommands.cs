@@ -18,6 +18,13 @@ public sealed record ComposeCommands(ComposeFlavor Flavor, string AppPath, strin
     /// <summary>Creates (or recreates) the stack's containers and networks without starting them.</summary>
     public ShellCommand Create() => Changing("up", "--no-start", "--remove-orphans");
 
+    /// <summary>
+    /// Starts these services' existing containers (created by <see cref="Create"/>, or stopped), recreating none and
+    /// waiting on no dependency: compose (v1 connects a container's further networks only when it starts it) and not
+    /// <c>docker start</c>, so every network and alias the file gives is there.
+    /// </summary>
+    public ShellCommand StartCreated(IReadOnlyList<string> services) => Changing(["up", "-d", "--no-deps", "--no-recreate", .. services]);
+
     /// <summary>Starts (or keeps) only these services, without their dependencies.</summary>
     public ShellCommand UpServices(params string[] services) => Changing(["up", "-d", "--no-deps", .. services]);
 

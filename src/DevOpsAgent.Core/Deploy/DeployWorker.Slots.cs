@@ -88,7 +88,7 @@ public sealed partial class DeployWorker
         await steps.RunAsync("start slot", async () =>
         {
             await steps.CommandAsync(slots.Target.Create(), ct, streamOutput: true);
-            await steps.CommandAsync(slots.StartInOrder(slots.TargetSlot), ct);
+            await steps.CommandAsync(slots.StartCreatedInOrder(), ct, streamOutput: true);
             await new EdgeSwitch(runner, slots.Edge, time).PrepareAsync(ToEdge(slots.TargetSlot)!.Value, ct);
             return $"{slots.TargetSlot} ({slots.Target.ProjectName})";
         }, ct);
@@ -305,7 +305,7 @@ public sealed partial class DeployWorker
         var release = ShellQuoting.Quote(ServerRelease.PathIn(appPath));
         var stop = previous.Stop().Text;
         var script = $"sleep {(long)after.TotalSeconds}; grep -q '\"slot\":\"{slot}\"' {release} || {stop}";
-        return ShellCommand.Raw($"nohup sh -c {ShellQuoting.Quote(script)} >/dev/null 2>&1 &").InDirectory(appPath);
+        return ShellCommand.Raw(script).InDirectory(appPath).Detached();
     }
 
     private static Slot? ToEdge(string? slot) => slot switch

@@ -43,7 +43,7 @@ public sealed class SlotRollback(DeploySteps steps, EnvironmentConfig environmen
             await steps.CommandAsync(new GitCommands(environment.Path).Checkout(target.Commit), ct);
             await steps.CommandAsync(slots.Target.Build(), ct, streamOutput: true);
             await steps.CommandAsync(slots.Target.Create(), ct, streamOutput: true);
-            await steps.CommandAsync(slots.StartInOrder(slots.TargetSlot), ct);
+            await steps.CommandAsync(slots.StartCreatedInOrder(), ct, streamOutput: true);
             await edge.PrepareAsync(to, ct);
             return $"{slots.TargetSlot} rebuilt with {target.Version} (it no longer held it)";
         }, ct);

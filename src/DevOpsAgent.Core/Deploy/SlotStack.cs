@@ -79,6 +79,17 @@ public sealed record SlotStack(
         return ShellCommand.Of("flock", ".", "sh", "-c", script).InDirectory(Target.AppPath);
     }
 
+    /// <summary>
+    /// Starts the containers <see cref="ComposeCommands.Create"/> just made in the target slot, group by group with
+    /// dependencies first (<see cref="SlotLayout.StartLevels"/>), one compose call per group that waits on nothing:
+    /// not <c>up -d</c>, which waits on each <c>condition: service_healthy</c> for Docker's first probe (a whole
+    /// healthcheck interval) where the slot's health verification judges the same checks at once, before any user
+    /// traffic reaches the slot.
+    /// </summary>
+    public ShellCommand StartCreatedInOrder() => Layout.StartLevels.Count == 0
+        ? ShellCommand.Raw("true")
+        : ShellCommand.Raw(string.Join(" && ", Layout.StartLevels.Select(level => Target.StartCreated(level).Text)));
+
     /// <summary>Whether every container of <paramref name="service"/> in the slot <paramref name="compose"/> runs (one line: the running count, then all).</summary>
     public static ShellCommand RunningOf(ComposeCommands compose, string service)
     {
@@ -93,7 +104,7 @@ public sealed record SlotStack(
     /// anything. The stop holds the app folder's lock, so the next compose command on the server waits for it.
     /// </summary>
     public static ShellCommand StopInBackground(ComposeCommands compose) =>
-        ShellCommand.Raw($"nohup sh -c {ShellQuoting.Quote(compose.Stop().Text)} >/dev/null 2>&1 &");
+        compose.Stop().Detached();
 
     /// <summary>The target slot's entry address (<c>ip:port</c> on the edge network), where its health is asked before any user traffic.</summary>
     public async Task<string> TargetAddressAsync(ICommandRunner runner, CancellationToken ct)

@@ -24,8 +24,14 @@ public sealed record EdgeServer(Slot Slot, string Status, int CurrentSessions)
     /// </summary>
     public bool IsCheckedUp => Status is "UP" or "DRAIN" && CheckStatus is "L7OK";
 
-    /// <summary>Receives new requests (not drained, not in maintenance, not down).</summary>
-    public bool IsServing => Status.StartsWith("UP", StringComparison.Ordinal);
+    /// <summary>
+    /// Receives new requests (not drained, not in maintenance, not down). The live slot's checks are stopped by the
+    /// switch (<c>disable health</c>): HAProxy reports it <c>no check</c>, and sends it everything.
+    /// </summary>
+    public bool IsServing => Status.StartsWith("UP", StringComparison.Ordinal) || Status == "no check";
+
+    /// <summary>HAProxy runs its health check on this server (false once a switch made it live and stopped them).</summary>
+    public bool IsChecked => Status != "no check";
 
     public bool InMaintenance => Status.StartsWith("MAINT", StringComparison.Ordinal);
 

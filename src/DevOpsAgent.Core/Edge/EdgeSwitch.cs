@@ -24,6 +24,8 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
     {
         if (!await IsRunningAsync(cancellationToken))
         {
+            // The live slot keeps its checks here: HAProxy 2.6 never checks again a server whose checks were stopped
+            // before its name first resolved (it stays "UP 0/3"), so only a switch, to a slot checked up, stops them.
             (await runner.RunAsync(edge.WriteFiles(live), cancellationToken)).EnsureSuccess(runner.Target);
             (await runner.RunAsync(edge.Up(), cancellationToken)).EnsureSuccess(runner.Target);
         }
@@ -67,7 +69,7 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
 
         if (EdgeStat.Parse(answer.StandardOutput).FirstOrDefault(s => s.Slot == slot) is { InMaintenance: true })
         {
-            await SetAsync($"set server {Name(slot)} state drain", cancellationToken);
+            await SetAsync($"set server {Name(slot)} state drain; enable health {Name(slot)}", cancellationToken);
         }
     }
 
@@ -79,9 +81,13 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
     {
         var deadline = time.GetUtcNow() + timeout;
         var server = await ServerAsync(slot, cancellationToken);
-        if (server.InMaintenance)
+        if (server.InMaintenance || !server.IsChecked)
         {
-            await SetAsync($"set server {Name(slot)} state drain", cancellationToken);
+            // The slot was live before (its checks were stopped by that switch): checked again, from drain.
+            await SetAsync(server.InMaintenance
+                ? $"set server {Name(slot)} state drain; enable health {Name(slot)}"
+                : $"enable health {Name(slot)}", cancellationToken);
+            server = await ServerAsync(slot, cancellationToken);
         }
 
         while (!server.IsCheckedUp)
@@ -120,10 +126,12 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
                 $"edge: not switching to slot {to.Name()}: HAProxy sees it {target.Describe()}, not UP", ExitCodes.HealthCheckFailed);
         }
 
-        // Ready before drain, in one line: a backend whose only server is draining answers 503.
+        // Ready before drain, in one line: a backend whose only server is draining answers 503. The live slot's checks
+        // stop: they proved the edge reaches it, and there is no other server to send its traffic to, so checks that
+        // time out on a loaded host would only turn slow answers into 503s for everyone.
         await SetAsync(from is { } old
-            ? $"set server {Name(to)} state ready; set server {Name(old)} state drain"
-            : $"set server {Name(to)} state ready", cancellationToken);
+            ? $"set server {Name(to)} state ready; disable health {Name(to)}; set server {Name(old)} state drain"
+            : $"set server {Name(to)} state ready; disable health {Name(to)}", cancellationToken);
         // Written before the drain wait, so that an agent cut off while waiting leaves a file that agrees with the edge.
         (await runner.RunAsync(edge.WriteConfig(to), cancellationToken)).EnsureSuccess(runner.Target);
         return from is { } previous ? $"{to.Name()} live; {await DrainAsync(previous, drainTimeout, cancellationToken)}" : $"{to.Name()} live";

@@ -61,5 +61,12 @@ public sealed record ShellCommand
     /// <summary>Groups the command so that it can be combined with others without precedence surprises.</summary>
     public ShellCommand Grouped() => new($"{{ {Text}; }}");
 
+    /// <summary>
+    /// Runs the whole command (a <c>cd … &amp;&amp;</c> included) in the background, immune to the session's hang-up,
+    /// with all three standard streams away from it: an SSH session ends only once nothing holds its output, so a
+    /// background job that kept one (even a subshell for <c>a &amp;&amp; b &amp;</c>) would keep the caller waiting.
+    /// </summary>
+    public ShellCommand Detached() => new($"nohup sh -c {ShellQuoting.Quote(Text)} </dev/null >/dev/null 2>&1 &");
+
     public override string ToString() => Text;
 }

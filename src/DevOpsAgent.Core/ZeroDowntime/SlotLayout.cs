@@ -133,6 +133,7 @@ public sealed partial class SlotLayout
         return new SlotLayout(model.Root, project, stateful, stateless, entry, published, clients, warnings)
         {
             StartOrder = DependenciesFirst(stateless, name => DependsOn(services[name]).Where(stateless.Contains)),
+            StartLevels = Levels(DependenciesFirst(stateless, name => DependsOn(services[name]).Where(stateless.Contains)), name => DependsOn(services[name]).Where(stateless.Contains)),
         };
     }
 
@@ -141,6 +142,24 @@ public sealed partial class SlotLayout
     /// in which a kept slot's containers start again.
     /// </summary>
     public IReadOnlyList<string> StartOrder { get; private init; } = [];
+
+    /// <summary>
+    /// <see cref="StartOrder"/> in groups: each group's services depend (among the slot's services) only on services
+    /// of earlier groups, so one group starts in one compose call that has nothing of its own to wait for.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string>> StartLevels { get; private init; } = [];
+
+    private static List<IReadOnlyList<string>> Levels(List<string> order, Func<string, IEnumerable<string>> dependencies)
+    {
+        var level = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in order)
+        {
+            // Dependencies come first in the order; one not yet seen is part of a cycle and does not raise the level.
+            level[name] = dependencies(name).Select(d => level.TryGetValue(d, out var l) ? l + 1 : 0).DefaultIfEmpty(0).Max();
+        }
+
+        return [.. order.GroupBy(name => level[name]).OrderBy(g => g.Key).Select(g => (IReadOnlyList<string>)[.. g])];
+    }
 
     private static List<string> DependenciesFirst(IReadOnlyList<string> names, Func<string, IEnumerable<string>> dependencies)
     {

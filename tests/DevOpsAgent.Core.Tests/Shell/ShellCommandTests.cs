@@ -45,4 +45,13 @@ public sealed class ShellCommandTests
         Assert.Equal("MODE='a b' env", command.Text);
         Assert.Throws<ArgumentException>(() => ShellCommand.Of("env").WithEnvironment([new("X;rm", "1")]));
     }
+
+    [Fact]
+    public void A_detached_command_runs_whole_in_the_background_with_no_stream_left_to_the_session()
+    {
+        // The cd goes inside: `cd x && a >/dev/null &` would background a subshell that keeps the session's output.
+        var command = ShellCommand.Raw("sleep 300; docker stop it").InDirectory("/var/www/my shop").Detached();
+
+        Assert.Equal("nohup sh -c 'cd '\\''/var/www/my shop'\\'' && sleep 300; docker stop it' </dev/null >/dev/null 2>&1 &", command.Text);
+    }
 }

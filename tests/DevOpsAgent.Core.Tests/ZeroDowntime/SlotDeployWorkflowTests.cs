@@ -86,17 +86,16 @@ public sealed class SlotDeployWorkflowTests
 
         // Built and started as green from the generated file; blue is only stopped at the end, and kept.
         Assert.Contains("flock . docker-compose -p shop-staging-green -f .devops-agent-green.yml build", texts[IndexOf(".yml build")], StringComparison.Ordinal);
-        // Created by compose, started by docker start in dependency order: no wait on Docker's first probe before the slot's own health check.
+        // Created by compose, then started dependencies first by calls that wait on nothing: no wait on Docker's first probe before the slot's own health check.
         Assert.Contains("docker-compose -p shop-staging-green -f .devops-agent-green.yml up --no-start --remove-orphans", texts[IndexOf(".yml up --no-start --remove-orphans")], StringComparison.Ordinal);
         Assert.Equal(-1, IndexOf(".yml up -d --remove-orphans"));
-        Assert.True(IndexOf("label=com.docker.compose.project=shop-staging-green") > IndexOf(".yml up --no-start --remove-orphans"));
-        Assert.Contains("docker start", texts[IndexOf("label=com.docker.compose.project=shop-staging-green")], StringComparison.Ordinal);
+        Assert.True(IndexOf("up -d --no-deps --no-recreate") > IndexOf(".yml up --no-start --remove-orphans"));
         Assert.Contains("docker-compose -p shop-staging-data -f .devops-agent-data.yml up -d --no-recreate", texts[IndexOf("--no-recreate")], StringComparison.Ordinal);
         Assert.Contains("devops-agent.commit: " + Commit, texts[IndexOf(".devops-agent-green.yml.tmp")], StringComparison.Ordinal);
         Assert.Equal(-1, IndexOf(".devops-agent-blue.yml.tmp"));
 
         // Health through green's own address before the switch; the switch readies green and drains blue in one call.
-        var switchCall = IndexOf("set server app/green state ready; set server app/blue state drain");
+        var switchCall = IndexOf("set server app/green state ready; disable health app/green; set server app/blue state drain");
         Assert.True(IndexOf("http://172.28.0.9:80/health") < switchCall);
         Assert.True(switchCall < IndexOf("http://localhost:8080/health"));
         Assert.True(IndexOf("set server app/blue state maint") > switchCall);

@@ -56,6 +56,16 @@ public sealed class SlotRollbackCommandsTests
     }
 
     [Fact]
+    public void A_new_slot_starts_group_by_group_each_group_depending_only_on_earlier_ones()
+    {
+        Assert.Equal([["backend"], ["frontend", "worker"]], Layout().StartLevels);
+        Assert.Equal(
+            "cd /var/www/shop && flock . docker compose -p shop-production-blue -f .devops-agent-blue.yml up -d --no-deps --no-recreate backend"
+            + " && cd /var/www/shop && flock . docker compose -p shop-production-blue -f .devops-agent-blue.yml up -d --no-deps --no-recreate frontend worker",
+            Stack().StartCreatedInOrder().Text);
+    }
+
+    [Fact]
     public void A_kept_slot_is_started_with_docker_start_service_by_service_under_the_app_folders_lock()
     {
         static string For(string service) =>
@@ -72,7 +82,7 @@ public sealed class SlotRollbackCommandsTests
         var stack = Stack();
 
         Assert.Equal(
-            "nohup sh -c 'cd /var/www/shop && flock . docker compose -p shop-production-green -f .devops-agent-green.yml stop' >/dev/null 2>&1 &",
+            "nohup sh -c 'cd /var/www/shop && flock . docker compose -p shop-production-green -f .devops-agent-green.yml stop' </dev/null >/dev/null 2>&1 &",
             SlotStack.StopInBackground(stack.LiveCompose!).Text);
         Assert.Equal(
             "echo $(docker ps -q --filter label=com.docker.compose.project=shop-production-green --filter label=com.docker.compose.service=backend --filter label=com.docker.compose.oneoff=False | wc -l) "
@@ -105,7 +115,7 @@ public sealed class SlotRollbackCommandsTests
         await edge.PrepareAsync(Slot.Blue, CancellationToken.None);
 
         Assert.Single(maint.Commands, c => c.Text.Contains("state drain", StringComparison.Ordinal));
-        Assert.Contains(maint.Commands, c => c.Text.Contains("'set server app/green state drain'", StringComparison.Ordinal));
+        Assert.Contains(maint.Commands, c => c.Text.Contains("'set server app/green state drain; enable health app/green'", StringComparison.Ordinal));
 
         var down = new RecordingCommandRunner().Answer("show stat", exitCode: 1, standardError: "no running edge container");
         await new EdgeSwitch(down, new EdgeCommands(ComposeFlavor.V2, spec), TimeProvider.System).PrepareAsync(Slot.Green, CancellationToken.None);
