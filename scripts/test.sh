@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up the test bed (Docker Engine, Compose, two SSH servers, git origin, base images) and runs every
 # test: exact-command and workflow tests, CLI tests, and integration tests against the real test bed, then
-# a short run of the chaos harness (scripts/chaos.sh; DEVOPS_AGENT_CHAOS_FAULTS, default 10, 0 skips it).
+# a short run of the chaos harness (scripts/chaos.sh; DEVOPS_AGENT_CHAOS_FAULTS, default 10, 0 skips it), and the
+# fleet tests on the multi-host bed (testbed.sh up --hosts 3; DEVOPS_AGENT_HOSTS_BED=0 skips it).
 # For Debian 12 as root. Extra arguments go to `dotnet test` (e.g. --filter).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,6 +13,12 @@ if ! command -v dotnet >/dev/null; then
 fi
 
 bash scripts/testbed.sh up
+# The multi-host bed (3 hosts, Swarm, registry, apt proxy) for the fleet tests in MultiHost/: about 30 s from nothing,
+# a second or two when it is up. DEVOPS_AGENT_HOSTS_BED=0 skips it (those tests then skip, saying so).
+if [ "${DEVOPS_AGENT_HOSTS_BED:-1}" != 0 ]; then
+  bash scripts/testbed/hosts.sh up 3
+  bash scripts/testbed/hosts.sh status 3
+fi
 started=$SECONDS
 dotnet build DevOpsAgent.slnx --nologo -v quiet -clp:ErrorsOnly
 status=0

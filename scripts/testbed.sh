@@ -6,6 +6,12 @@
 #   scripts/testbed.sh down    remove the stacks deployed to the servers, stop the servers, delete their state
 #   scripts/testbed.sh env     print the variables the tests and the demo read (also in $TB/testbed.env)
 #
+#   scripts/testbed.sh up --hosts 3      also (after the above) the multi-host bed: 3 hosts with their own dockerd
+#                                        and sshd, a Swarm, a registry and an apt proxy (scripts/testbed/hosts.sh;
+#                                        variables in $TB/hosts.env)
+#   scripts/testbed.sh status --hosts 3  checks the hosts: ssh, docker, a build through the proxy, the registry, Swarm
+#   scripts/testbed.sh down --hosts      removes the hosts only (plain `down` removes them first, then the rest)
+#
 # Each server is an OpenSSH daemon on loopback with its own host key and its own mount namespace, in which
 # /var/www is the server's own folder: both see /var/www/shop (the seed's REMOTE_PATH) but not each other's.
 # They share this machine's Docker daemon, so each stack needs its own compose project name and HTTP port.
@@ -219,6 +225,7 @@ up() {
 
 down() {
   require_root
+  bash "$ROOT/scripts/testbed/hosts.sh" down
   if docker info >/dev/null 2>&1; then
     # Everything compose started from a server's app folder, whatever project name it was given.
     local projects
@@ -247,9 +254,19 @@ down() {
   log "down (images kept, so the next 'up' is fast)"
 }
 
-case "${1:-up}" in
-  up) up ;;
-  down) down ;;
-  env) cat "$TB/testbed.env" ;;
-  *) echo "usage: $0 [up|down|env]" >&2; exit 2 ;;
+verb=${1:-up}
+hosts=
+if [ "${2:-}" = --hosts ]; then
+  hosts=${3:-3}
+elif [ -n "${2:-}" ]; then
+  echo "usage: $0 [up|status|down|env] [--hosts N]" >&2; exit 2
+fi
+case "$verb:${hosts:+hosts}" in
+  up:) up ;;
+  up:hosts) require_root; up; bash "$ROOT/scripts/testbed/hosts.sh" up "$hosts" ;;
+  status:hosts) require_root; bash "$ROOT/scripts/testbed/hosts.sh" status "$hosts" ;;
+  down:) down ;;
+  down:hosts) require_root; bash "$ROOT/scripts/testbed/hosts.sh" down ;;
+  env:) cat "$TB/testbed.env" ;;
+  *) echo "usage: $0 [up|status|down|env] [--hosts N]" >&2; exit 2 ;;
 esac

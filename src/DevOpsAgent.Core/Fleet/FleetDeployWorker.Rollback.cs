@@ -19,6 +19,15 @@ public sealed partial class FleetDeployWorker
         {
             await RollBackHostAsync(run, request, 0, ct);
         }
+
+        // The exit code first named the failing host's own failure (a build that failed is CommandFailed, an engine
+        // that vanished too); once hosts that had switched are all back, the fleet's answer is RolledBack, as a
+        // one-server deploy's is. A cancel stays Cancelled, a failed rollback RollbackFailed.
+        if (run.ExitCode is not (ExitCodes.RollbackFailed or ExitCodes.Cancelled) && switched.Count > 0
+            && switched.All(i => run.Lines[i]?.Outcome == DeployOutcome.RolledBack))
+        {
+            run.ExitCode = ExitCodes.RolledBack;
+        }
     }
 
     private async Task RollBackHostAsync(FleetRun run, DeployRequest request, int index, CancellationToken ct)

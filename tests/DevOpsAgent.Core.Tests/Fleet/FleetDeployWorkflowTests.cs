@@ -117,7 +117,8 @@ public sealed class FleetDeployWorkflowTests
 
         var result = await DeployAsync(environment, hosts);
 
-        Assert.Equal(ExitCodes.CommandFailed, result.ExitCode);
+        // web3 failed before it changed anything, web1 and web2 are back: the fleet rolled back (not CommandFailed).
+        Assert.Equal(ExitCodes.RolledBack, result.ExitCode);
         Assert.Equal(DeployOutcome.RolledBack, result.Record.Outcome);
         Assert.Equal(
             [DeployOutcome.RolledBack, DeployOutcome.RolledBack, DeployOutcome.Failed, DeployOutcome.Running, DeployOutcome.Running],
@@ -136,6 +137,24 @@ public sealed class FleetDeployWorkflowTests
         Assert.True(hosts[0].Log.Last(l => l.Text.Contains(Up, StringComparison.Ordinal)).Sequence > LastOf(hosts[1], Up));
         Assert.StartsWith("deploy@web3.example.com:22: ", result.Record.Error, StringComparison.Ordinal);
         Assert.Contains("deploy@web1.example.com:22: rolled back", result.Record.Steps.Single(s => s.Name == "host deploy@web1.example.com:22").Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_engine_that_dies_in_a_hosts_build_ends_rolled_back_once_the_others_are_back()
+    {
+        // What the multi-host bed's test does for real: host 3's dockerd is killed while hosts 2 and 3 build.
+        var (environment, hosts, _) = Scenario(hosts: 3, parallel: 2, rendezvous: 2);
+        hosts[2].FailOn = Build;
+
+        var result = await DeployAsync(environment, hosts);
+
+        Assert.Equal(ExitCodes.RolledBack, result.ExitCode);
+        Assert.Equal(DeployOutcome.RolledBack, result.Record.Outcome);
+        Assert.Equal(DeployOutcome.RolledBack, result.Hosts[0].Outcome);
+        Assert.Equal((DeployOutcome.Failed, "build"), (result.Hosts[2].Outcome, result.Hosts[2].FailedStep));
+        Assert.False(hosts[2].Ran(Up));
+        Assert.Equal(2, hosts[0].Count(Up));
+        Assert.StartsWith("deploy@web3.example.com:22: ", result.Record.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -221,7 +240,7 @@ public sealed class FleetDeployWorkflowTests
 
         var result = await DeployAsync(environment, hosts, unreachable: "web3.example.com");
 
-        Assert.Equal(ExitCodes.ConnectionFailed, result.ExitCode);
+        Assert.Equal(ExitCodes.RolledBack, result.ExitCode);
         Assert.Equal([DeployOutcome.RolledBack, DeployOutcome.RolledBack, DeployOutcome.Failed], result.Hosts.Select(l => l.Outcome));
         Assert.Equal("connect", result.Hosts[2].FailedStep);
         Assert.StartsWith("deploy@web3.example.com:22: cannot connect to deploy@web3.example.com:22: ", result.Record.Error, StringComparison.Ordinal);

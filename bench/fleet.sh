@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Fleet deploy benchmark on the multi-host bed (scripts/testbed.sh up --hosts 3): wall time of `devops-agent deploy`
+# of the reference stack to 1 host, to 3 hosts with the canary, and to 3 hosts with `canary: false`, and the ratio
+# 3 hosts / 1 host (issue 12's goal: at most 1.3x).
+#
+#   bash bench/fleet.sh [ROUNDS]     (default 2; the median of the rounds is printed)
+#
+# Every timed deploy is a new release: a branch from v1.1.0 with its own VERSION and a frontend change, so every host
+# rebuilds the backend's code layers and the frontend bundle (dependencies stay cached), as a usual release does.
+# Its own app folder (/var/www/fleet-bench), compose project (shop-bench), port (8090), config and history; torn down
+# at the end.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TB=${DEVOPS_TESTBED_DIR:-/var/lib/devops-agent-testbed}
+[ -f "$TB/hosts.env" ] || { echo "bench: the multi-host bed is not up (run scripts/testbed.sh up --hosts 3)" >&2; exit 2; }
+# shellcheck disable=SC1091
+. "$TB/hosts.env"
+ROUNDS=${1:-2}
+N=$DEVOPS_TESTBED_HOSTS_COUNT
+[ "$N" -ge 3 ] || { echo "bench: needs 3 hosts, the bed has $N" >&2; exit 2; }
+APP=/var/www/fleet-bench
+PROJECT=shop-bench
+# Its own port: the fleet tests' stack serves on the bed's (8080) on the same hosts.
+HTTP_PORT=8090
+AGENT_DLL="$ROOT/src/DevOpsAgent.Cli/bin/Release/net10.0/devops-agent.dll"
+WORK=$(mktemp -d)
+BRANCHES=()
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+address() { local v="DEVOPS_TESTBED_HOST${1}_ADDRESS"; echo "${!v}"; }
+remote() {
+  local host=$1 user=$2; shift 2
+  ssh -i "$DEVOPS_TESTBED_HOSTS_KEY" -o UserKnownHostsFile="$DEVOPS_TESTBED_HOSTS_KNOWN_HOSTS" -o StrictHostKeyChecking=yes \
+    -o BatchMode=yes "$user@$(address "$host")" "$@"
+}
+now() { date +%s.%N; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) printf "%.1f", v[(NR + 1) / 2]; else printf "%.1f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+teardown() {
+  log "tearing down $PROJECT on the hosts"
+  for i in $(seq 1 3); do
+    remote "$i" root "label=com.docker.compose.project=$PROJECT; docker ps -aq --filter label=\$label | xargs -r docker rm -f >/dev/null;
+      docker volume ls -q --filter label=\$label | xargs -r docker volume rm >/dev/null;
+      docker network ls -q --filter label=\$label | xargs -r docker network rm >/dev/null; rm -rf $APP" || true
+  done
+  for branch in "${BRANCHES[@]}"; do git -C "$DEVOPS_TESTBED_HOSTS_ORIGIN" branch --quiet -D "$branch" || true; done
+  rm -rf "$WORK"
+}
+trap teardown EXIT
+
+# config HOSTS CANARY: the environment `bench` on the first HOSTS hosts.
+config() {
+  local hosts=$1 canary=$2 file="$WORK/fleet-$1-$2.yml" i
+  {
+    cat <<YML
+project: shop
+repository: $DEVOPS_TESTBED_HOSTS_ORIGIN
+compose_files:
+  - docker-compose.prod.yml
+migrations:
+  service: backend
+  database_service: db
+  versions: backend/alembic/versions
+environments:
+  bench:
+    user: deploy
+    port: 22
+    path: $APP
+    identity_file: $DEVOPS_TESTBED_HOSTS_KEY
+    known_hosts: $DEVOPS_TESTBED_HOSTS_KNOWN_HOSTS
+    tag: v1.1.0
+    parallel: 4
+    canary: $canary
+    hosts:
+YML
+    for i in $(seq 1 "$hosts"); do echo "      - $(address "$i")"; done
+    cat <<YML
+    health:
+      timeout: 120s
+      interval: 1s
+      http:
+        - url: http://localhost:$HTTP_PORT/health
+          json:
+            status: healthy
+      frontend: http://localhost:$HTTP_PORT/
+      database: db
+      logs:
+        fail_on_errors: false
+YML
+  } >"$file"
+  echo "$file"
+}
+
+# release NAME: a branch on the origin, v1.1.0 with VERSION NAME and a frontend change.
+release() {
+  local name=$1 branch="bench-fleet-$1-$$" work="$WORK/clone"
+  rm -rf "$work"
+  git -c advice.detachedHead=false clone --quiet --branch v1.1.0 "$DEVOPS_TESTBED_HOSTS_ORIGIN" "$work"
+  echo "$name" >"$work/VERSION"
+  echo "<!-- $name -->" >>"$work/frontend/index.html"
+  git -C "$work" -c user.name=bench -c user.email=bench@example.com commit --quiet -am "bench $name"
+  git -C "$work" push --quiet origin "HEAD:refs/heads/$branch"
+  BRANCHES+=("$branch")
+  echo "$branch"
+}
+
+# deploy CONFIG REF: prints the wall time in seconds; a failed deploy ends the benchmark with its output.
+deploy() {
+  local started out="$WORK/deploy.log"
+  started=$(now)
+  if ! dotnet "$AGENT_DLL" deploy bench --ref "$2" --config "$1" --project-dir "$ROOT/examples/fullstack" \
+      --history "$WORK/history.db" >"$out" 2>&1; then
+    tail -30 "$out" >&2
+    echo "bench: deploy of $2 with $1 failed" >&2
+    exit 1
+  fi
+  awk -v a="$started" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'
+}
+
+log "building the CLI (Release)"
+dotnet build "$ROOT/src/DevOpsAgent.Cli" -c Release --nologo -v quiet -clp:ErrorsOnly >/dev/null
+for i in $(seq 1 3); do
+  remote "$i" root "install -d -o deploy -g deploy $APP"
+  # Fresh secrets, sent over stdin, never on a command line.
+  bash "$ROOT/scripts/testbed/server-env.sh" production "$HTTP_PORT" \
+    | remote "$i" deploy "umask 077 && cat >$APP/.env.tmp && mv $APP/.env.tmp $APP/.env"
+done
+log "warm-up: v1.1.0 to 3 hosts (not timed)"
+deploy "$(config 3 true)" v1.1.0 >/dev/null
+
+one=(); canary=(); parallel=()
+for round in $(seq 1 "$ROUNDS"); do
+  t=$(deploy "$(config 1 true)" "$(release "1.1.$round-one")"); one+=("$t"); log "round $round: 1 host ${t}s"
+  t=$(deploy "$(config 3 true)" "$(release "1.1.$round-canary")"); canary+=("$t"); log "round $round: 3 hosts, canary ${t}s"
+  t=$(deploy "$(config 3 false)" "$(release "1.1.$round-parallel")"); parallel+=("$t"); log "round $round: 3 hosts, canary: false ${t}s"
+done
+
+m1=$(median "${one[@]}"); mc=$(median "${canary[@]}"); mp=$(median "${parallel[@]}")
+echo "fleet deploy, median of $ROUNDS rounds (wall time of devops-agent deploy, a new release each time):"
+printf '  1 host                  %6ss\n' "$m1"
+printf '  3 hosts, canary         %6ss   %sx one host\n' "$mc" "$(awk -v a="$mc" -v b="$m1" 'BEGIN { printf "%.2f", a / b }')"
+printf '  3 hosts, canary: false  %6ss   %sx one host\n' "$mp" "$(awk -v a="$mp" -v b="$m1" 'BEGIN { printf "%.2f", a / b }')"
+echo "goal: 3 hosts <= 1.3x one host"

@@ -1,0 +1,190 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DevOpsAgent.Core.Errors;
+
+namespace DevOpsAgent.IntegrationTests.MultiHost;
+
+/// <summary>
+/// `devops-agent deploy` of the reference stack to every host of the multi-host bed: real sshd, dockerd and compose on
+/// each host. The tests share the hosts, so they run one after another, in the order below (each one still puts the
+/// fleet where it needs it if an earlier one did not run).
+/// </summary>
+[Collection(HostsBed.Collection)]
+[TestCaseOrderer("DevOpsAgent.IntegrationTests.MultiHost.ByOrder", "DevOpsAgent.IntegrationTests")]
+public sealed partial class FleetDeployTests : IDisposable
+{
+    private readonly string _scratch = Directory.CreateTempSubdirectory("devops-agent-fleet-").FullName;
+    private readonly AgentCli _cli;
+
+    public FleetDeployTests() => _cli = new AgentCli(Path.Combine(_scratch, "history.db"));
+
+    private static HostsBed Bed => HostsBed.Current!;
+
+    private static CancellationToken Timeout => new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token;
+
+    private static string ProjectDir => Path.GetDirectoryName(AgentCli.ExampleConfig)!;
+
+    private Task<(int ExitCode, string Out, string Error)> DeployAsync(string reference) =>
+        _cli.RunAsync("deploy", "fleet", "--ref", reference, "--config", Bed.WriteConfig(_scratch), "--project-dir", ProjectDir);
+
+    [MultiHostFact]
+    [Order(1)]
+    public async Task I_can_deploy_v1_0_0_then_v1_1_0_to_three_hosts_with_one_migration_run_and_one_history_record()
+    {
+        await Bed.ResetAsync(Timeout);
+
+        var first = await DeployAsync("v1.0.0");
+        Assert.True(first.ExitCode == 0, first.Out + first.Error);
+        await AssertEveryHostServesAsync("1.0.0");
+
+        var second = await DeployAsync("v1.1.0");
+
+        Assert.True(second.ExitCode == 0, second.Out + second.Error);
+        Assert.Contains("Deployed v1.1.0 (", second.Out, StringComparison.Ordinal);
+        await AssertEveryHostServesAsync("1.1.0");
+        // Migrated once, by the first host: each host has a db of its own in this stack, only the first one's moved.
+        Assert.Equal("0002", await Bed.RevisionAsync(1, Timeout));
+        foreach (var host in Bed.Numbers.Skip(1))
+        {
+            Assert.Equal("", await Bed.RevisionAsync(host, Timeout));
+        }
+
+        var history = await _cli.RunAsync("history", "fleet", "--json", "--config", Bed.WriteConfig(_scratch));
+        using var records = JsonDocument.Parse(history.Out);
+        Assert.Equal(2, records.RootElement.GetArrayLength());
+        var last = records.RootElement[0];
+        Assert.Equal(("succeeded", "v1.1.0"), (last.GetProperty("outcome").GetString(), last.GetProperty("version").GetString()));
+        var steps = last.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(Bed.Numbers.Select(i => $"host {Bed.AgentName(i)}"), steps.TakeLast(Bed.Count));
+        Assert.Equal([$"{Bed.AgentName(1)}: migrate"], steps.Where(s => s.EndsWith(": migrate", StringComparison.Ordinal)));
+        Assert.All(Bed.Numbers, i => Assert.Contains($"{Bed.AgentName(i)}: health", steps));
+    }
+
+    [MultiHostFact]
+    [Order(2)]
+    public async Task A_broken_release_is_stopped_by_the_canary_and_every_host_stays_on_the_previous_release()
+    {
+        await EnsureEveryHostServesAsync("v1.1.0");
+
+        var broken = await DeployAsync("v1.2.0-broken");
+
+        Assert.True(broken.ExitCode == ExitCodes.RolledBack, broken.Out + broken.Error);
+        Assert.StartsWith("error: deploy of v1.2.0-broken to fleet FAILED and was ROLLED BACK", broken.Error, StringComparison.Ordinal);
+        Assert.Contains($"{Bed.AgentName(1)}: rolled back", broken.Out + broken.Error, StringComparison.Ordinal);
+        Assert.All(Bed.Numbers.Skip(1), i => Assert.Contains($"{Bed.AgentName(i)}: not started", broken.Out + broken.Error, StringComparison.Ordinal));
+        await AssertEveryHostServesAsync("1.1.0");
+        Assert.Equal("0002", await Bed.RevisionAsync(1, Timeout));
+    }
+
+    [MultiHostFact]
+    [Order(3)]
+    public async Task When_a_hosts_dockerd_dies_mid_deploy_the_fleet_rolls_back_to_the_release_it_served()
+    {
+        await EnsureEveryHostServesAsync("v1.1.0");
+        var branch = await PushReleaseAsync("1.1.1-fleet");
+        var victim = Bed.Count;
+        try
+        {
+            var deploy = DeployAsync(branch);
+            await KillEngineDuringBuildAsync(victim, deploy);
+            var result = await deploy;
+
+            Assert.True(result.ExitCode == ExitCodes.RolledBack, result.Out + result.Error);
+            Assert.Contains($"{Bed.AgentName(victim)}: failed", result.Out + result.Error, StringComparison.Ordinal);
+            Assert.Contains($"{Bed.AgentName(1)}: rolled back", result.Out + result.Error, StringComparison.Ordinal);
+            foreach (var host in Bed.Numbers.Where(i => i != victim))
+            {
+                Assert.Equal(("1.1.0", true), await Bed.ServesAsync(host, Timeout));
+            }
+        }
+        finally
+        {
+            await Bed.RestoreEngineAsync(victim, Timeout);
+            TestBed.Git(Bed.Origin, "branch", "--quiet", "-D", branch);
+        }
+
+        // The victim's engine is back and it serves what it served before: the fleet is at one known healthy release.
+        await WaitUntilServesAsync(victim, "1.1.0");
+        await AssertEveryHostServesAsync("1.1.0");
+    }
+
+    /// <summary>Kills the host's dockerd (kill -9) once its deploy has reached the build step.</summary>
+    private static async Task KillEngineDuringBuildAsync(int host, Task deploy)
+    {
+        var journal = Bed.JournalOf(host);
+        while (!deploy.IsCompleted)
+        {
+            var text = File.Exists(journal) ? await ReadSharedAsync(journal) : "";
+            if (BuildStep().IsMatch(text))
+            {
+                System.Diagnostics.Process.GetProcessById(Bed.DockerdPid(host)).Kill();
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"the deploy ended before {Bed.AgentName(host)} reached its build");
+    }
+
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        try
+        {
+            return await File.ReadAllTextAsync(path);
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    [GeneratedRegex("\"step\"\\s*:\\s*\"build\"")]
+    private static partial Regex BuildStep();
+
+    /// <summary>A branch on the origin: v1.1.0 with a new VERSION and a frontend change (so both images rebuild).</summary>
+    private async Task<string> PushReleaseAsync(string version)
+    {
+        var branch = $"it-fleet-{Guid.NewGuid():N}"[..20];
+        var work = Path.Combine(_scratch, "work");
+        TestBed.Git(_scratch, "clone", "--quiet", "--branch", "v1.1.0", Bed.Origin, work);
+        await File.WriteAllTextAsync(Path.Combine(work, "VERSION"), version + "\n");
+        await File.AppendAllTextAsync(Path.Combine(work, "frontend", "index.html"), $"<!-- {version} -->\n");
+        TestBed.Git(work, "commit", "--quiet", "-am", $"Shop {version}");
+        TestBed.Git(work, "push", "--quiet", "origin", $"HEAD:refs/heads/{branch}");
+        return branch;
+    }
+
+    private async Task EnsureEveryHostServesAsync(string tag)
+    {
+        var version = tag.TrimStart('v');
+        var served = await Task.WhenAll(Bed.Numbers.Select(i => Bed.ServesAsync(i, Timeout)));
+        if (served.All(s => s == (version, true)))
+        {
+            return;
+        }
+
+        await Bed.ResetAsync(Timeout);
+        var deploy = await DeployAsync(tag);
+        Assert.True(deploy.ExitCode == 0, deploy.Out + deploy.Error);
+    }
+
+    private static async Task AssertEveryHostServesAsync(string version)
+    {
+        foreach (var host in Bed.Numbers)
+        {
+            Assert.Equal((version, true), await Bed.ServesAsync(host, Timeout));
+        }
+    }
+
+    private static async Task WaitUntilServesAsync(int host, string version)
+    {
+        var until = DateTime.UtcNow.AddMinutes(2);
+        while (DateTime.UtcNow < until && await Bed.ServesAsync(host, Timeout) != (version, true))
+        {
+            await Task.Delay(500);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+}
