@@ -29,8 +29,11 @@ public sealed class SwarmStackFile
         "tmpfs", "tty", "ulimits", "user", "userns_mode", "volumes", "working_dir",
     ];
 
-    private SwarmStackFile(string text, IReadOnlyList<string> built, IReadOnlyList<string> services, IReadOnlyList<string> notes)
+    private readonly IReadOnlyDictionary<string, ComposeService> _services;
+
+    private SwarmStackFile(string text, IReadOnlyList<string> built, IReadOnlyList<string> services, IReadOnlyList<string> notes, IReadOnlyDictionary<string, ComposeService> model)
     {
+        _services = model;
         Text = text;
         Built = built;
         Services = services;
@@ -53,12 +56,18 @@ public sealed class SwarmStackFile
     public static string ImageFor(string registry, string project, string service, string release) =>
         $"{registry}/{project.ToLowerInvariant()}-{service.ToLowerInvariant()}:{release}";
 
-    public static SwarmStackFile From(ProjectFile compose, string project, string release, SwarmConfig swarm)
+    /// <summary>The stack file of one compose file.</summary>
+    public static SwarmStackFile From(ProjectFile compose, string project, string release, SwarmConfig swarm) =>
+        From([compose], project, release, swarm);
+
+    /// <summary>The stack file of the environment's compose files, merged as compose merges them.</summary>
+    public static SwarmStackFile From(IReadOnlyList<ProjectFile> files, string project, string release, SwarmConfig swarm)
     {
-        var model = ComposeFile.Parse(compose);
+        var parsed = files.ToDictionary(f => f.Path, ComposeFile.Parse, StringComparer.Ordinal);
+        var model = files.Count == 1 ? parsed[files[0].Path] : ComposeModel.Build(ComposeSet.Of([.. files.Select(f => f.Path)], production: true), parsed);
         if (model.Section("services") is not { Children.Count: > 0 })
         {
-            throw new InvalidInputException($"{compose.Path}: defines no services to deploy on the Swarm");
+            throw new InvalidInputException($"{string.Join(", ", files.Select(f => f.Path))}: no services to deploy on the Swarm");
         }
 
         var named = SlotLayout.NamedVolumes(model);
@@ -73,6 +82,17 @@ public sealed class SwarmStackFile
             }
 
             services.Add(service.Name, Service(service, SlotLayout.LooksStateful(service, named), project, release, swarm, notes));
+        }
+
+        if (model.Services.Any(s => s["networks"] is null && s["network_mode"] is null))
+        {
+            // The stack's default network, attachable like the others so the one-off migration container can join it.
+            var networks = model.Section("networks") ?? new YamlMappingNode();
+            if (!networks.Children.ContainsKey(new YamlScalarNode("default")))
+            {
+                networks.Add("default", new YamlMappingNode());
+                model.Root.Children[new YamlScalarNode("networks")] = networks;
+            }
         }
 
         var root = new YamlMappingNode { { "version", new YamlScalarNode("3.8") { Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted } }, { "services", services } };
@@ -103,8 +123,51 @@ public sealed class SwarmStackFile
             }
         }
 
-        return new SwarmStackFile(Render(root), built, [.. model.Services.Select(s => s.Name)], notes);
+        return new SwarmStackFile(Render(root), built, [.. model.Services.Select(s => s.Name)], notes, model.Services.ToDictionary(s => s.Name));
     }
+
+    /// <summary>
+    /// The network (its key in the file) a one-off container of <paramref name="service"/> joins to reach
+    /// <paramref name="database"/>: the first network they share, else the service's first.
+    /// </summary>
+    public string NetworkOf(string service, string? database)
+    {
+        static IReadOnlyList<string> Of(ComposeService? s) => s?["networks"] switch
+        {
+            YamlSequenceNode list => [.. list.Children.OfType<YamlScalarNode>().Select(n => n.Value!)],
+            YamlMappingNode map => [.. map.Children.Keys.OfType<YamlScalarNode>().Select(n => n.Value!)],
+            _ => ["default"],
+        };
+
+        var own = Of(Service(service));
+        var theirs = database is not null && _services.TryGetValue(database, out var db) ? Of(db) : [];
+        return own.FirstOrDefault(theirs.Contains) ?? own[0];
+    }
+
+    /// <summary>
+    /// The variables <paramref name="service"/> declares (<c>environment:</c>): by name only, with the value they are
+    /// written with when it holds no <c>$</c> (a value from .env is passed by name, from the sourced .env, never written).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> EnvironmentOf(string service)
+    {
+        IEnumerable<KeyValuePair<string, string?>> entries = Service(service)["environment"] switch
+        {
+            YamlMappingNode map => map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, (c.Value as YamlScalarNode)?.Value)),
+            YamlSequenceNode list => list.Children.OfType<YamlScalarNode>().Select(i => i.Value!.Split('=', 2))
+                .Select(p => KeyValuePair.Create(p[0], p.Length > 1 ? p[1] : null)),
+            _ => [],
+        };
+        return [.. entries.Select(e => e.Value is null || e.Value.Contains('$') ? KeyValuePair.Create(e.Key, (string?)null) : e)];
+    }
+
+    /// <summary>The image <paramref name="service"/> runs in the stack file.</summary>
+    public string ImageOf(string service, string registry, string project, string release) =>
+        Service(service)["build"] is not null ? ImageFor(registry, project, service, release)
+        : (Service(service)["image"] as YamlScalarNode)?.Value ?? throw new InvalidInputException($"services/{service}: neither build nor image");
+
+    private ComposeService Service(string name) =>
+        _services.TryGetValue(name, out var service) ? service
+        : throw new InvalidInputException($"'{InputText.Quote(name)}' is not a service of the compose files ({string.Join(", ", _services.Keys)})");
 
     private static YamlMappingNode Service(ComposeService service, bool stateful, string project, string release, SwarmConfig swarm, List<string> notes)
     {

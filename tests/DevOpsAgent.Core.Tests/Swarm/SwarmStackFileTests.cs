@@ -194,6 +194,10 @@ public sealed class SwarmStackFileTests
                     order: stop-first
                     monitor: 1500ms
                   endpoint_mode: vip
+            networks:
+              default:
+                driver: overlay
+                attachable: true
 
             """.Replace("\r\n", "\n"), stack.Text);
         Assert.Equal(
@@ -232,6 +236,21 @@ public sealed class SwarmStackFileTests
         var error = Assert.Throws<InvalidInputException>(() => Stack("services:\n  web:\n    image: nginx\n    ports: [\"80\"]\n"));
 
         Assert.Equal("services/web/ports: '80' publishes no host port; with endpoint_mode dnsrr give one (published:target)", error.Message);
+    }
+
+    [Fact]
+    public void A_one_off_migration_joins_the_network_it_shares_with_the_database_and_takes_variables_by_name()
+    {
+        var stack = Stack(File.ReadAllText(RepoFiles.Path("examples/fullstack/docker-compose.prod.yml")));
+
+        Assert.Equal("internal", stack.NetworkOf("backend", "db"));
+        Assert.Equal(["DATABASE_URL", "SECRET_KEY", "APP_ENV"], stack.EnvironmentOf("backend").Select(e => e.Key));
+        Assert.All(stack.EnvironmentOf("backend"), e => Assert.Null(e.Value));
+        Assert.Equal("10.77.0.1:5000/shop-backend:0123456789ab", stack.ImageOf("backend", "10.77.0.1:5000", "shop", "0123456789ab"));
+        Assert.Equal("postgres:15", stack.ImageOf("db", "10.77.0.1:5000", "shop", "0123456789ab"));
+        var plain = Stack("services:\n  api:\n    image: api:1\n    environment: [MODE=batch, TOKEN]\n");
+        Assert.Equal([KeyValuePair.Create("MODE", (string?)"batch"), KeyValuePair.Create("TOKEN", (string?)null)], plain.EnvironmentOf("api"));
+        Assert.Equal("default", plain.NetworkOf("api", "db"));
     }
 
     [Fact]
