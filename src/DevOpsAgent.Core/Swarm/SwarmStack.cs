@@ -15,7 +15,7 @@ namespace DevOpsAgent.Core.Swarm;
 /// and push, the database through one-off containers on the stack's network, the stack deploy, the wait on every
 /// service's update state, and the health checks through the published edge.
 /// </summary>
-public sealed class SwarmStack(DeploySteps steps, AgentConfig config, EnvironmentConfig environment, bool dryRun)
+public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, EnvironmentConfig environment, bool dryRun)
 {
     private ICommandRunner Runner => steps.Runner;
 

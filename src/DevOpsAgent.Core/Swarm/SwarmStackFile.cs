@@ -126,6 +126,13 @@ public sealed class SwarmStackFile
         return new SwarmStackFile(Render(root), built, [.. model.Services.Select(s => s.Name)], notes, model.Services.ToDictionary(s => s.Name));
     }
 
+    /// <summary>The same stack file, its service list cut to <paramref name="services"/> (what a rollback waits on and checks).</summary>
+    public SwarmStackFile Only(IEnumerable<string> services)
+    {
+        var keep = services.ToHashSet(StringComparer.Ordinal);
+        return new SwarmStackFile(Text, [.. Built.Where(keep.Contains)], [.. Services.Where(keep.Contains)], Notes, _services);
+    }
+
     /// <summary>
     /// The network (its key in the file) a one-off container of <paramref name="service"/> joins to reach
     /// <paramref name="database"/>: the first network they share, else the service's first.
