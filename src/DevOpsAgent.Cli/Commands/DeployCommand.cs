@@ -48,6 +48,11 @@ public static class DeployCommand
             var json = parseResult.GetValue(CommonOptions.Json);
             var observer = new ConsoleDeployObserver(console, parseResult.GetValue(CliApp.Verbose), silent: json || request.DryRun);
 
+            if (target.Swarm is not null)
+            {
+                return await SwarmDeployAsync(console, services, config, request, observer, json, ProtocolServices.ProjectDirectoryOf(parseResult), cancellationToken);
+            }
+
             if (target.IsFleet)
             {
                 return await FleetDeployOutput.DeployAsync(console, services, config, request, observer, json, cancellationToken);
@@ -70,6 +75,36 @@ public static class DeployCommand
             return result.ExitCode;
         });
         return command;
+    }
+
+    /// <summary><c>engine: swarm</c>: the deploy runs on the manager (the first host); <c>--dry-run</c> records its plan.</summary>
+    private static async Task<int> SwarmDeployAsync(CliConsole console, AgentServices services, DevOpsAgent.Core.Configuration.AgentConfig config, DeployRequest request,
+        ConsoleDeployObserver observer, bool json, string projectDir, CancellationToken cancellationToken)
+    {
+        var target = request.Environment.IsFleet ? request.Environment.OnHost(request.Environment.AllHosts[0]) : request.Environment;
+        request = request with { Environment = target };
+        if (request.DryRun)
+        {
+            var recorder = new RecordingCommandRunner($"{target.User}@{target.Server}:{target.Port} (dry run)").Answer("docker compose version", standardOutput: "v1\n")
+                .Answer("if mkdir", standardOutput: "acquired\n");
+            foreach (var file in target.ComposeFiles)
+            {
+                var local = Path.Combine(projectDir, file);
+                if (File.Exists(local))
+                {
+                    recorder.Answer($"cat -- {DevOpsAgent.Core.Shell.ShellQuoting.Quote(file)}", standardOutput: File.ReadAllText(local));
+                }
+            }
+
+            var plan = await new DevOpsAgent.Core.Swarm.SwarmDeployWorker(config, recorder, NoDeployHistory.Instance, observer, TimeProvider.System).DeployAsync(request, cancellationToken);
+            WritePlan(console, json, recorder);
+            return plan.ExitCode;
+        }
+
+        await using var runner = await services.ConnectAsync(target, cancellationToken);
+        var result = await new DevOpsAgent.Core.Swarm.SwarmDeployWorker(config, runner, services.OperationHistory(), observer, TimeProvider.System).DeployAsync(request, cancellationToken);
+        WriteResult(console, json, result, target.Name);
+        return result.ExitCode;
     }
 
     internal static void WriteResult(CliConsole console, bool json, DeployResult result, string environment)

@@ -47,6 +47,9 @@ public sealed record EnvironmentConfig
     /// <summary>Blue/green slots behind an edge; null: the stack is one compose project, updated in place.</summary>
     public ZeroDowntimeConfig? ZeroDowntime { get; init; }
 
+    /// <summary><c>engine: swarm</c>: the stack runs on a Docker Swarm through its manager; null: compose (the default).</summary>
+    public SwarmConfig? Swarm { get; init; }
+
     /// <summary>
     /// Every host of the environment, the primary (<see cref="Server"/>, <see cref="Port"/>, <see cref="User"/>)
     /// first; one host for <c>server:</c>. Empty only for a config built in code, which means the one server.
@@ -73,7 +76,8 @@ public sealed record EnvironmentConfig
     internal static EnvironmentConfig Read(ConfigReader reader, string project, IReadOnlyList<string> composeFiles, string name, ConfigMapping mapping)
     {
         reader.AllowOnly(mapping, "server", "hosts", "parallel", "canary", "port", "user", "path", "identity_file", "known_hosts", "branch", "tag",
-            "compose_project", "compose_files", "health", "preflight", "keep_releases", "notifications", "zero_downtime");
+            "compose_project", "compose_files", "health", "preflight", "keep_releases", "notifications", "zero_downtime",
+            "engine", "registry", "swarm");
         var preflight = reader.Mapping(mapping["preflight"]);
         if (preflight is not null)
         {
@@ -163,6 +167,7 @@ public sealed record EnvironmentConfig
             KeepReleases = reader.Integer(mapping, "keep_releases", 5, 1, 100),
             Notifications = DevOpsAgent.Core.Notifications.WebhookConfig.ReadAll(reader, mapping),
             ZeroDowntime = ZeroDowntimeConfig.Read(reader, mapping["zero_downtime"]),
+            Swarm = SwarmConfig.Read(reader, mapping),
         };
     }
 

@@ -99,12 +99,12 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
         var checks = new List<CheckResult> { Containers(services, states, probedNow) };
         foreach (var http in config.Http)
         {
-            checks.Add(await HttpAsync($"http {http.Url}", http, cancellationToken));
+            checks.Add(await HttpAsync(runner, $"http {http.Url}", http, cancellationToken));
         }
 
         if (config.Frontend is { } frontend)
         {
-            checks.Add(await HttpAsync($"frontend {frontend}", new HttpCheck(frontend), cancellationToken));
+            checks.Add(await HttpAsync(runner, $"frontend {frontend}", new HttpCheck(frontend), cancellationToken));
         }
 
         if (config.DatabaseService is { } database)
@@ -138,7 +138,8 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
             : new CheckResult("containers", false, string.Join("; ", problems));
     }
 
-    private async Task<CheckResult> HttpAsync(string name, HttpCheck check, CancellationToken cancellationToken)
+    /// <summary>One HTTP check, requested on the server itself (the Swarm deploy asks its published edge the same way).</summary>
+    internal static async Task<CheckResult> HttpAsync(ICommandRunner runner, string name, HttpCheck check, CancellationToken cancellationToken)
     {
         var (status, body) = HealthCommands.ParseProbe((await runner.RunAsync(HealthCommands.HttpProbe(check.Url), cancellationToken)).StandardOutput);
         if (status != check.ExpectedStatus)

@@ -444,11 +444,11 @@ public sealed partial class SlotLayout
         }
     }
 
-    private static HashSet<string> NamedVolumes(ComposeFile model) =>
+    internal static HashSet<string> NamedVolumes(ComposeFile model) =>
         model.Section("volumes") is { } volumes ? [.. volumes.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value!)] : [];
 
     /// <summary>A database, cache or queue by its image, or an unbuilt service keeping a named volume.</summary>
-    private static bool LooksStateful(ComposeService service, HashSet<string> named)
+    internal static bool LooksStateful(ComposeService service, HashSet<string> named)
     {
         if (service["image"] is YamlScalarNode { Value: { } image })
         {

@@ -1,0 +1,104 @@
+using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Deploy;
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Execution;
+using DevOpsAgent.Core.Git;
+using DevOpsAgent.Core.Swarm;
+using DevOpsAgent.Infrastructure.Configuration;
+
+namespace DevOpsAgent.Core.Tests.Swarm;
+
+/// <summary>A Swarm deploy against the recording backend: what it runs, and what it makes of Swarm's answers.</summary>
+public sealed class SwarmDeployWorkflowTests
+{
+    private const string Canary = "canary-secret-5f1e";
+
+    private static AgentConfig Config() => AgentConfig.Read(YamlConfigLoader.Parse("""
+        project: shop
+        repository: /srv/shop.git
+        compose_files: [docker-compose.prod.yml]
+        environments:
+          swarm:
+            server: 10.77.0.11
+            user: deploy
+            path: /var/www/shop
+            tag: v1.1.0
+            engine: swarm
+            registry: 10.77.0.1:5000
+            swarm: { endpoint_mode: dnsrr, monitor: 1s }
+            health:
+              timeout: 1s
+              interval: 10ms
+              http:
+                - url: http://localhost:8080/health
+              database: db
+        """), new Dictionary<string, string>());
+
+    private static RecordingCommandRunner Server(string updateState)
+    {
+        var compose = File.ReadAllText(RepoFiles.Path("examples/fullstack/docker-compose.prod.yml"));
+        var before = "shop-swarm_db\tpostgres:15\tnone\t\nshop-swarm_backend\t10.77.0.1:5000/shop-backend:000000000000\tcompleted\tT0\nshop-swarm_frontend\t10.77.0.1:5000/shop-frontend:000000000000\tcompleted\tT0\n";
+        var after = $"shop-swarm_db\tpostgres:15\tnone\t\nshop-swarm_backend\t10.77.0.1:5000/shop-backend:000000000000\t{updateState}\tT1\nshop-swarm_frontend\t10.77.0.1:5000/shop-frontend:000000000000\t{updateState}\tT1\n";
+        var deployed = false;
+        return new RecordingCommandRunner("deploy@10.77.0.11:22")
+            .Answer("release.json || true", standardOutput: """{"environment":"swarm","ref":"v1.0.0","commit":"0000000000000000000000000000000000000000","version":"v1.0.0","deployed_at":"2026-12-01T00:00:00+00:00","deployed_by":"ci","revision":"0001"}""")
+            .Answer("if mkdir", standardOutput: "acquired\n")
+            .Answer("Swarm.LocalNodeState", standardOutput: "active true\n")
+            .Answer("docker compose version", standardOutput: "v1\n")
+            .Answer("rev-parse --verify --quiet 'refs/remotes/origin/v1.1.0", standardOutput: "e3d42a8add1d3e88fcac0b2acee504fd0bd4a542\n")
+            .Answer("cat -- docker-compose.prod.yml", standardOutput: compose)
+            .Answer(t => t.Contains("docker stack deploy", StringComparison.Ordinal) && (deployed = true), standardOutput: $"Updating service shop-swarm_backend\nSECRET_KEY={Canary}\n")
+            .Answer("docker service ls", standardOutput: "shop-swarm_db replicated 1/1\nshop-swarm_backend replicated 1/1\nshop-swarm_frontend global 3/3\n")
+            .Answer(t => t.Contains("docker service inspect", StringComparison.Ordinal) && !deployed, standardOutput: before)
+            .Answer("docker service inspect", standardOutput: after)
+            .Answer("docker service ps", standardOutput: "shop-swarm_backend.1\timg\tdahost2\tShutdown\tFailed\ttask: non-zero exit (1)\n")
+            .Answer("docker network ls", standardOutput: "shop-swarm_internal\n")
+            .Answer("alembic current", standardOutput: "0001 (head)\n")
+            .Answer("alembic heads", standardOutput: "0001 (head)\n")
+            .Answer("curl", standardOutput: "{\"status\": \"healthy\"}\n200");
+    }
+
+    [Fact]
+    public async Task A_release_whose_update_does_not_settle_is_rolled_back_and_the_secret_never_shows()
+    {
+        var config = Config();
+        var runner = Server("rollback_completed");
+        var history = new List<DeployRecord>();
+        var result = await new SwarmDeployWorker(config, runner, new ListHistory(history), new Quiet(), TimeProvider.System)
+            .DeployAsync(new DeployRequest(config.Environment("swarm"), GitRef.Parse("v1.1.0"), "tester"), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.RolledBack, result.ExitCode);
+        Assert.Equal(DeployOutcome.RolledBack, result.Record.Outcome);
+        Assert.Contains(runner.Commands, c => c.Text == "cd /var/www/shop && ( set -a && . ./.env && set +a && docker stack deploy --with-registry-auth --prune --resolve-image never -c .devops-agent/swarm/stack.yml shop-swarm )");
+        Assert.DoesNotContain(runner.Commands, c => c.Text.Contains("docker service rollback", StringComparison.Ordinal));
+        Assert.DoesNotContain(Canary, System.Text.Json.JsonSerializer.Serialize(result.Record));
+        Assert.DoesNotContain(runner.Commands, c => c.Text.Contains(Canary, StringComparison.Ordinal));
+    }
+
+    private sealed class Quiet : IDeployObserver
+    {
+        public List<string> Lines { get; } = [];
+
+        public void StepStarted(string step) => Lines.Add(step);
+
+        public void StepFinished(StepRecord step) => Lines.Add(step.ToString());
+
+        public void CheckReported(DevOpsAgent.Core.Health.CheckResult check) => Lines.Add(check.ToString());
+
+        public void Output(string line) => Lines.Add(line);
+    }
+
+    private sealed class ListHistory(List<DeployRecord> records) : IDeployHistory
+    {
+        public Task SaveAsync(DeployRecord record, CancellationToken cancellationToken)
+        {
+            records.Add(record);
+            return Task.CompletedTask;
+        }
+
+        public Task<IReadOnlyList<DeployRecord>> ListAsync(string? environment, int limit, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<DeployRecord>>([]);
+
+        public Task<DeployRecord?> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult<DeployRecord?>(null);
+    }
+}
