@@ -71,6 +71,9 @@ public sealed class DeploySteps(ICommandRunner runner, IDeployObserver observer,
 
     private void Finish(StepRecord step)
     {
+        // A step's detail can quote a server's answer (the last line a command printed): it is kept in history
+        // and shown, so what looks like a secret never stays in it.
+        step = step with { Detail = Secrets.Redaction.Redact(step.Detail) };
         _steps.Add(step);
         observer.StepFinished(step);
     }
