@@ -19,8 +19,8 @@ public static class Pages
         foreach (var (environment, view) in environments)
         {
             var cells = StatusCells.Of(environment.Name, view);
-            body.Append(CultureInfo.InvariantCulture, $"<tr data-env=\"{E(environment.Name)}\"><td><b><a href=\"/environments/{Uri.EscapeDataString(environment.Name)}\">{E(environment.Name)}</a></b></td><td>{E(environment.User)}@{E(environment.Server)}:{environment.Port} <code>{E(environment.Path)}</code></td>");
-            body.Append(CultureInfo.InvariantCulture, $"<td class=\"release\">{cells.Release}</td><td>single</td><td class=\"health\">{cells.Health}</td><td class=\"lock\">{cells.Lock}</td>");
+            body.Append(CultureInfo.InvariantCulture, $"<tr data-env=\"{E(environment.Name)}\"><td><b><a href=\"/environments/{Uri.EscapeDataString(environment.Name)}\">{E(environment.Name)}</a></b></td><td>{string.Join("<br>", environment.AllHosts.Select(h => $"{E(h.User)}@{E(h.Host)}:{h.Port}"))} <code>{E(environment.Path)}</code></td>");
+            body.Append(CultureInfo.InvariantCulture, $"<td class=\"release\">{cells.Release}</td><td class=\"slot\">{cells.Slot}</td><td class=\"health\">{cells.Health}</td><td class=\"lock\">{cells.Lock}</td>");
             body.Append(CultureInfo.InvariantCulture, $"<td><a href=\"/rollback/{Uri.EscapeDataString(environment.Name)}\">roll back…</a></td></tr>");
         }
 
@@ -33,7 +33,7 @@ public static class Pages
             (function(){var s=new EventSource('/events/status');
             s.addEventListener('status',function(e){var d=JSON.parse(e.data);
             var r=document.querySelector('table#environments tr[data-env="'+CSS.escape(d.environment)+'"]');if(!r){return;}
-            r.querySelector('td.release').innerHTML=d.release;r.querySelector('td.health').innerHTML=d.health;r.querySelector('td.lock').innerHTML=d.lock;});})();
+            r.querySelector('td.release').innerHTML=d.release;r.querySelector('td.slot').innerHTML=d.slot;r.querySelector('td.health').innerHTML=d.health;r.querySelector('td.lock').innerHTML=d.lock;});})();
             </script>
             """);
         return Page("Overview", body.ToString());

@@ -46,9 +46,10 @@ public sealed class DashboardStatusEventsTests : IAsyncDisposable
         var html = Pages.Overview(ProtocolFakes.Config, [(ProtocolFakes.Config.Environment("staging"), null)], []);
         var cells = StatusCells.Of("staging", null);
 
-        Assert.Contains($"<td class=\"release\">{cells.Release}</td><td>single</td><td class=\"health\">{cells.Health}</td><td class=\"lock\">{cells.Lock}</td>", html);
+        Assert.Contains($"<td class=\"release\">{cells.Release}</td><td class=\"slot\">{cells.Slot}</td><td class=\"health\">{cells.Health}</td><td class=\"lock\">{cells.Lock}</td>", html);
         Assert.Contains("new EventSource('/events/status')", html);
-        Assert.Equal("{\"environment\":\"staging\",\"release\":\"-\",\"health\":\"\\u003Cspan class=\\u0022warn\\u0022\\u003Ereading\\u2026\\u003C/span\\u003E\",\"lock\":\"-\"}", cells.Json());
+        Assert.Contains("r.querySelector('td.slot').innerHTML=d.slot;", html);
+        Assert.Equal("{\"environment\":\"staging\",\"release\":\"-\",\"slot\":\"-\",\"health\":\"\\u003Cspan class=\\u0022warn\\u0022\\u003Ereading\\u2026\\u003C/span\\u003E\",\"lock\":\"-\"}", cells.Json());
     }
 
     /// <summary>Status events until one for <paramref name="environment"/> that <paramref name="matches"/>.</summary>
