@@ -67,7 +67,8 @@ public sealed partial class SwarmDeployWorker
                     await steps.CommandAsync(swarm.Commands.Rollback(service), ct);
                 }
 
-                var byItself = stack.Services.Where(s => now.TryGetValue(s, out var current) && current.RolledBack && !updated.Contains(s)).ToList();
+                // Only this deploy's rollbacks: a service still showing an earlier deploy's rollback_completed was not touched now.
+                var byItself = stack.Services.Where(s => now.TryGetValue(s, out var current) && current.RolledBackSince(state.Before!.GetValueOrDefault(s)) && !updated.Contains(s)).ToList();
                 return (updated.Count == 0 ? "no service to roll back" : $"rolled back {string.Join(", ", updated)}")
                     + (byItself.Count == 0 ? "" : $"; Swarm had rolled back {string.Join(", ", byItself)} itself");
             }, ct);

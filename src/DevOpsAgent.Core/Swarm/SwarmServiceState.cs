@@ -11,6 +11,13 @@ public sealed record SwarmServiceState(string Service, string Image, string Upda
 
     public bool Updating => UpdateState is "updating";
 
+    /// <summary>
+    /// Whether Swarm rolled this service back (or paused it) since <paramref name="before"/>: a rollback state it already
+    /// had then (a previous deploy's, same update start and image) is not this deploy's.
+    /// </summary>
+    public bool RolledBackSince(SwarmServiceState? before) =>
+        RolledBack && (before is null || !before.RolledBack || before.UpdateStartedAt != UpdateStartedAt || before.Image != Image);
+
     /// <summary>Every task the service wants is running (<c>2/2</c>; a replicated job's counts do not apply).</summary>
     public bool Converged
     {

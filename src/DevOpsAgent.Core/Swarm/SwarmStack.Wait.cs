@@ -32,7 +32,7 @@ public sealed partial class SwarmStack
                     continue;
                 }
 
-                if (state.RolledBack && (!before.TryGetValue(service, out var earlier) || earlier.UpdateStartedAt != state.UpdateStartedAt || earlier.Image != state.Image || !earlier.RolledBack))
+                if (state.RolledBackSince(before.GetValueOrDefault(service)))
                 {
                     var tasks = (await steps.Runner.RunAsync(Commands.Tasks(service), ct)).StandardOutput;
                     throw new SwarmUpdateFailedException(
@@ -45,7 +45,9 @@ public sealed partial class SwarmStack
                 {
                     waiting.Add($"{service} runs {state.Image}, not yet {expectedImages[service]}");
                 }
-                else if (state.Updating || (changed && previous is not null && previous.UpdateStartedAt == state.UpdateStartedAt))
+                else if (state.Updating || (changed && previous is not null && (previous.UpdateStartedAt == state.UpdateStartedAt
+                    // Swarm clears UpdateStatus when the spec changes, until its updater starts: not updated yet.
+                    || (state.UpdateState == "none" && previous.UpdateState != "none"))))
                 {
                     waiting.Add($"{service} updating ({state.Replicas})");
                 }

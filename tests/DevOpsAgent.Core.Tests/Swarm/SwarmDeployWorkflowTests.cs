@@ -47,7 +47,7 @@ public sealed class SwarmDeployWorkflowTests
             .Answer("docker compose version", standardOutput: "v1\n")
             .Answer("rev-parse --verify --quiet 'refs/remotes/origin/v1.1.0", standardOutput: "e3d42a8add1d3e88fcac0b2acee504fd0bd4a542\n")
             .Answer("cat -- docker-compose.prod.yml", standardOutput: compose)
-            .Answer(t => t.Contains("docker stack deploy", StringComparison.Ordinal) && (deployed = true), standardOutput: $"Updating service shop-swarm_backend\nSECRET_KEY={Canary}\n")
+            .Answer(t => t.Contains("&& docker stack deploy", StringComparison.Ordinal) && (deployed = true), standardOutput: $"Updating service shop-swarm_backend\nSECRET_KEY={Canary}\n")
             .Answer("docker service ls", standardOutput: "shop-swarm_db replicated 1/1\nshop-swarm_backend replicated 1/1\nshop-swarm_frontend global 3/3\n")
             .Answer(t => t.Contains("docker service inspect", StringComparison.Ordinal) && !deployed, standardOutput: before)
             .Answer("docker service inspect", standardOutput: after)
@@ -73,6 +73,52 @@ public sealed class SwarmDeployWorkflowTests
         Assert.DoesNotContain(runner.Commands, c => c.Text.Contains("docker service rollback", StringComparison.Ordinal));
         Assert.DoesNotContain(Canary, System.Text.Json.JsonSerializer.Serialize(result.Record));
         Assert.DoesNotContain(runner.Commands, c => c.Text.Contains(Canary, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Found on the multi-host bed: after a release Swarm had rolled back (services left at rollback_completed), the
+    /// next deploy failing before any service changed said "Swarm had rolled back backend, frontend itself".
+    /// </summary>
+    [Fact]
+    public async Task A_rollback_state_left_by_an_earlier_deploy_is_not_counted_as_this_deploys()
+    {
+        var config = Config();
+        var stale = "shop-swarm_db\tpostgres:15\tnone\t\nshop-swarm_backend\t10.77.0.1:5000/shop-backend:000000000000\trollback_completed\tT0\nshop-swarm_frontend\t10.77.0.1:5000/shop-frontend:000000000000\trollback_completed\tT0\n";
+        var runner = new RecordingCommandRunner("deploy@10.77.0.11:22")
+            .Answer("&& docker stack deploy", exitCode: 1, standardError: "service frontend: undefined volume\n")
+            .Answer("docker service inspect", standardOutput: stale)
+            .AppendRulesFrom(Server("completed"));
+        var result = await new SwarmDeployWorker(config, runner, new ListHistory([]), new Quiet(), TimeProvider.System)
+            .DeployAsync(new DeployRequest(config.Environment("swarm"), GitRef.Parse("v1.1.0"), "tester"), CancellationToken.None);
+
+        Assert.True(result.ExitCode == ExitCodes.RolledBack, result.Record.Error + string.Join("\n", result.Record.Steps));
+        Assert.Contains("(no service to roll back)", result.Record.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Swarm had rolled back", result.Record.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(runner.Commands, c => c.Text.Contains("docker service rollback", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Swarm clears a service's UpdateStatus when its spec changes, until the updater starts: the new image with state
+    /// "none" (and the old task still running) is not an update that completed.
+    /// </summary>
+    [Fact]
+    public async Task A_changed_service_whose_update_has_not_started_is_waited_on_not_taken_as_updated()
+    {
+        var config = Config();
+        var deployed = false;
+        var before = "shop-swarm_db\tpostgres:15\tnone\t\nshop-swarm_backend\t10.77.0.1:5000/shop-backend:000000000000\tcompleted\tT0\nshop-swarm_frontend\t10.77.0.1:5000/shop-frontend:000000000000\tcompleted\tT0\n";
+        var pending = "shop-swarm_db\tpostgres:15\tnone\t\nshop-swarm_backend\t10.77.0.1:5000/shop-backend:e3d42a8add1d\tnone\t\nshop-swarm_frontend\t10.77.0.1:5000/shop-frontend:e3d42a8add1d\tnone\t\n";
+        var runner = new RecordingCommandRunner("deploy@10.77.0.11:22")
+            .Answer(t => t.Contains("&& docker stack deploy", StringComparison.Ordinal) && (deployed = true), standardOutput: "Updating service shop-swarm_backend\n")
+            .Answer(t => t.Contains("docker service inspect", StringComparison.Ordinal) && !deployed, standardOutput: before)
+            .Answer("docker service inspect", standardOutput: pending)
+            .AppendRulesFrom(Server("completed"));
+        var result = await new SwarmDeployWorker(config, runner, new ListHistory([]), new Quiet(), TimeProvider.System)
+            .DeployAsync(new DeployRequest(config.Environment("swarm"), GitRef.Parse("v1.1.0"), "tester"), CancellationToken.None);
+
+        Assert.True(result.ExitCode != ExitCodes.Success, string.Join("\n", result.Record.Steps));
+        Assert.Contains("did not settle", result.Record.Error, StringComparison.Ordinal);
+        Assert.Contains("backend updating", result.Record.Error, StringComparison.Ordinal);
     }
 
     private sealed class Quiet : IDeployObserver
