@@ -44,6 +44,9 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var row = await EnvironmentRowAsync(page, "v1.1.0");
         await Expect(row.Locator("td.health span")).ToHaveClassAsync("ok");
         await Expect(row.Locator("td.health")).ToContainTextAsync("healthy");
+        // A one-project (not blue/green) environment says so in its slot cell, and names the host it runs on.
+        await Expect(row.Locator("td.slot")).ToHaveTextAsync("single");
+        await Expect(row.Locator("td").Nth(1)).ToContainTextAsync("@127.0.0.1:");
         var deploys = page.Locator("table#history tr.record");
         await Expect(deploys).ToHaveCountAsync(2);
         await Expect(deploys.Nth(0)).ToContainTextAsync("deploy");
