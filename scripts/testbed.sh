@@ -112,6 +112,15 @@ server_env_file() {
   chown deploy:deploy "$dir/.env"
 }
 
+# The server's sshd is running: its pid file names a live process that is that sshd (processes can be killed with
+# the files kept, and the kernel gives the old pid to another process or thread since: that one is not ours).
+sshd_alive() {
+  local pid
+  pid=$(cat "$1/sshd.pid" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ "$(awk '/^Tgid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)" = "$pid" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$1/sshd_config"
+}
+
 start_server() {
   local name=$1 port=$2 http_port=$3
   local dir="$TB/servers/$name"
@@ -135,7 +144,7 @@ MaxSessions 50
 MaxStartups 50:30:100
 Subsystem sftp internal-sftp
 CFG
-  if [ -f "$dir/sshd.pid" ] && kill -0 "$(cat "$dir/sshd.pid")" 2>/dev/null; then
+  if sshd_alive "$dir"; then
     return
   fi
   mkdir -p /run/sshd /var/www
@@ -245,7 +254,7 @@ down() {
   for server in "${SERVERS[@]}"; do
     IFS=: read -r name _ _ <<<"$server"
     local pidfile="$TB/servers/$name/sshd.pid"
-    if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+    if sshd_alive "$TB/servers/$name"; then
       log "stopping sshd of $name"
       kill "$(cat "$pidfile")"
     fi

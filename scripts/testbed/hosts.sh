@@ -36,7 +36,14 @@ name_of() { echo "dahost$1"; }
 ip_of() { echo "10.77.0.1$1"; }
 sock_of() { echo "/run/dahost$1/docker.sock"; }
 hdocker() { local i=$1; shift; DOCKER_HOST="unix://$(sock_of "$i")" docker "$@"; }
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A pid file's process is alive and is the program named (a pid file outliving its process — processes killed, files
+# kept — may name a pid the kernel gave to another process since, or a thread: that is not alive).
+alive() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ "$(awk '/^Tgid:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)" = "$pid" ] || return 1
+  [ -z "${2:-}" ] || tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$2"
+}
 
 install_packages() {
   local need=()
@@ -105,7 +112,7 @@ storage:
 http:
   addr: $REGISTRY
 CFG
-  alive "$H/registry/pid" && return
+  alive "$H/registry/pid" docker-registry && return
   nohup docker-registry serve "$H/registry/config.yml" >"$H/registry/log" 2>&1 &
   echo $! >"$H/registry/pid"
 }
@@ -126,9 +133,9 @@ SocketPath: $H/acng/run/socket
 ExThreshold: 4
 PassThroughPattern: ^(registry\\.npmjs\\.org|deb\\.debian\\.org|security\\.debian\\.org):443\$
 CFG
-  alive "$H/acng/run/pid" && return
+  alive "$H/acng/run/pid" apt-cacher-ng && return
   /usr/sbin/apt-cacher-ng -c "$H/acng" ForeGround=0 >"$H/acng/log/start.log" 2>&1
-  for _ in $(seq 1 50); do alive "$H/acng/run/pid" && return; sleep 0.1; done
+  for _ in $(seq 1 50); do alive "$H/acng/run/pid" apt-cacher-ng && return; sleep 0.1; done
   die "apt-cacher-ng did not start; see $H/acng/log"
 }
 
@@ -176,7 +183,7 @@ start_dockerd() {
   "log-opts": { "max-size": "5m" }
 }
 CFG
-  alive "/run/$name/dockerd.pid" && hdocker "$i" info >/dev/null 2>&1 && return
+  alive "/run/$name/dockerd.pid" dockerd && hdocker "$i" info >/dev/null 2>&1 && return
   rm -f "/run/$name/dockerd.pid"
   local mounts
   mounts=$(cgroup_mounts | paste -sd';' -)
@@ -224,7 +231,7 @@ MaxStartups 50:30:100
 SetEnv DOCKER_HOST=unix://$(sock_of "$i")
 Subsystem sftp internal-sftp
 CFG
-  alive "$dir/sshd.pid" && return
+  alive "$dir/sshd.pid" sshd && return
   rm -f "$dir/sshd.pid"
   /usr/sbin/sshd -t -f "$dir/sshd_config"
   ip netns exec "$name" unshare --mount --uts --propagation private -- /bin/sh -c \
@@ -390,14 +397,14 @@ down() {
   for dir in "$H"/dahost*; do
     [ -d "$dir" ] || continue
     name=$(basename "$dir")
-    if alive "$dir/sshd.pid"; then log "stopping sshd of $name"; kill "$(cat "$dir/sshd.pid")"; fi
-    if alive "/run/$name/dockerd.pid"; then
+    if alive "$dir/sshd.pid" sshd; then log "stopping sshd of $name"; kill "$(cat "$dir/sshd.pid")"; fi
+    if alive "/run/$name/dockerd.pid" dockerd; then
       log "stopping the engine of $name"
       # Containers first (their volumes and networks go with the data root).
       DOCKER_HOST="unix:///run/$name/docker.sock" docker ps -q | xargs -r env DOCKER_HOST="unix:///run/$name/docker.sock" docker kill >/dev/null 2>&1 || true
       kill "$(cat "/run/$name/dockerd.pid")"
-      for _ in $(seq 1 100); do alive "/run/$name/dockerd.pid" || break; sleep 0.1; done
-      alive "/run/$name/dockerd.pid" && kill -9 "$(cat "/run/$name/dockerd.pid")"
+      for _ in $(seq 1 100); do alive "/run/$name/dockerd.pid" dockerd || break; sleep 0.1; done
+      alive "/run/$name/dockerd.pid" dockerd && kill -9 "$(cat "/run/$name/dockerd.pid")"
     fi
   done
   for pid in "$H/registry/pid" "$H/acng/run/pid"; do
