@@ -30,6 +30,18 @@ public sealed record AlembicCommands(ComposeCommands Compose, MigrationsConfig C
 
     public ShellCommand Upgrade(string target = "head") => Alembic("upgrade", target);
 
+    /// <summary>The line between two commands' output in <see cref="Inspect"/>.</summary>
+    public const string InspectSeparator = "==> devops-agent: next alembic command <==";
+
+    /// <summary>
+    /// <c>alembic current</c>, <c>heads</c> and <c>history</c> in one container (each one-off container costs seconds
+    /// to create, start and import the app), their outputs apart by <see cref="InspectSeparator"/> lines; it stops at
+    /// the first that fails. Needs a shell in the image: <see cref="MigrationCoordinator"/> falls back to three runs
+    /// when there is none.
+    /// </summary>
+    public ShellCommand Inspect() =>
+        InContainer("sh", "-c", $"alembic current && echo \"{InspectSeparator}\" && alembic heads && echo \"{InspectSeparator}\" && alembic history");
+
     /// <summary>
     /// The SQL the upgrade from <paramref name="current"/> (null: an empty database) to <paramref name="head"/>
     /// would run, rendered offline (nothing is executed), for <see cref="MigrationSafety"/>. Same container and
@@ -49,6 +61,8 @@ public sealed record AlembicCommands(ComposeCommands Compose, MigrationsConfig C
         ShellCommand.Raw($"for f in {ShellQuoting.Quote(Config.Versions)}/*.py; do [ -f \"$f\" ] || continue; printf '==> %s <==\\n' \"$f\"; cat \"$f\"; echo; done")
             .InDirectory(Compose.AppPath);
 
-    private ShellCommand Alembic(params string[] arguments) =>
-        InRunningContainer ? Compose.Exec(Config.Service, ["alembic", .. arguments]) : Compose.Run(Config.Service, ["alembic", .. arguments]);
+    private ShellCommand Alembic(params string[] arguments) => InContainer(["alembic", .. arguments]);
+
+    private ShellCommand InContainer(params string[] command) =>
+        InRunningContainer ? Compose.Exec(Config.Service, command) : Compose.Run(Config.Service, command);
 }

@@ -16,6 +16,12 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
     /// <summary>Starts the database service if it is not running and waits until it accepts connections.</summary>
     public async Task EnsureDatabaseAsync(CancellationToken cancellationToken)
     {
+        // Already answering (the usual case): nothing to start, and no compose run to pay for.
+        if ((await runner.RunAsync(HealthCommands.PgIsReady(alembic.Database, alembic.Config.DatabaseService), cancellationToken)).Succeeded)
+        {
+            return;
+        }
+
         (await runner.RunAsync(alembic.StartDatabase(), cancellationToken)).EnsureSuccess(runner.Target);
         var deadline = time.GetUtcNow() + DatabaseStartTimeout;
         while (true)
@@ -36,9 +42,38 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
     }
 
     /// <summary>The database's alembic revision; null for a database alembic never touched.</summary>
-    public async Task<string?> CurrentAsync(CancellationToken cancellationToken)
+    public async Task<string?> CurrentAsync(CancellationToken cancellationToken) =>
+        OneRevision(await RunAsync(alembic.Current(), cancellationToken));
+
+    /// <summary>
+    /// <c>alembic current</c>, <c>heads</c> and <c>history</c> in one container; in three when the image has no shell
+    /// (<c>sh</c> not found: exit code 126 or 127 before alembic ran).
+    /// </summary>
+    private async Task<(string Current, string Heads, string History)> AlembicInspectAsync(CancellationToken cancellationToken)
     {
-        var ids = AlembicOutput.RevisionIds(await RunAsync(alembic.Current(), cancellationToken));
+        var result = await runner.RunAsync(alembic.Inspect(), cancellationToken);
+        if (result.Succeeded && AlembicOutput.Inspection(result.StandardOutput) is { } outputs)
+        {
+            return outputs;
+        }
+
+        // Nothing at all, not even the separators: a recording (dry-run) runner's answer.
+        if (result.Succeeded && result.StandardOutput.Trim().Length == 0)
+        {
+            return ("", "", "");
+        }
+
+        if (result.Succeeded || result.ExitCode is 126 or 127)
+        {
+            return (await RunAsync(alembic.Current(), cancellationToken), await RunAsync(alembic.Heads(), cancellationToken), await RunAsync(alembic.History(), cancellationToken));
+        }
+
+        throw new CommandFailedException(result, runner.Target);
+    }
+
+    private static string? OneRevision(string currentOutput)
+    {
+        var ids = AlembicOutput.RevisionIds(currentOutput);
         return ids.Count switch
         {
             0 => null,
@@ -53,9 +88,10 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
     public async Task<MigrationInspection> InspectAsync(CancellationToken cancellationToken)
     {
         await EnsureDatabaseAsync(cancellationToken);
-        var current = await CurrentAsync(cancellationToken);
-        var heads = AlembicOutput.RevisionIds(await RunAsync(alembic.Heads(), cancellationToken));
-        var graph = AlembicOutput.History(await RunAsync(alembic.History(), cancellationToken));
+        var (currentOutput, headsOutput, historyOutput) = await AlembicInspectAsync(cancellationToken);
+        var current = OneRevision(currentOutput);
+        var heads = AlembicOutput.RevisionIds(headsOutput);
+        var graph = AlembicOutput.History(historyOutput);
         var sources = AlembicOutput.Sources(await RunAsync(alembic.Sources(), cancellationToken));
         PendingMigration Describe(MigrationRevision r) =>
             new(r.Id, r.Message, sources.TryGetValue(r.Id, out var source) && MigrationCheck.HasRealDowngrade(source));

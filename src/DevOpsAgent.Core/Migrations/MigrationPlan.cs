@@ -31,6 +31,16 @@ public sealed record MigrationInspection(MigrationPlan Plan, IReadOnlyList<Pendi
 /// <summary>Reads what alembic prints.</summary>
 public static partial class AlembicOutput
 {
+    /// <summary>
+    /// The outputs of <see cref="AlembicCommands.Inspect"/>: current, heads and history, in that order; null when the
+    /// output does not have all three (not that command's).
+    /// </summary>
+    public static (string Current, string Heads, string History)? Inspection(string output)
+    {
+        var parts = output.Replace("\r\n", "\n", StringComparison.Ordinal).Split(AlembicCommands.InspectSeparator + "\n");
+        return parts.Length == 3 ? (parts[0], parts[1], parts[2]) : null;
+    }
+
     /// <summary>Revision ids from <c>alembic heads</c> or <c>alembic current</c> (<c>0002 (head)</c>).</summary>
     public static IReadOnlyList<string> RevisionIds(string output) =>
         [.. output.Split('\n').Select(line => RevisionLine().Match(line.Trim())).Where(m => m.Success).Select(m => m.Groups[1].Value)];

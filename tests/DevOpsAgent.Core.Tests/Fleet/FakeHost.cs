@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using DevOpsAgent.Core.Configuration;
 using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Execution;
+using DevOpsAgent.Core.Migrations;
 using DevOpsAgent.Core.Shell;
 using DevOpsAgent.Core.Tests.Protocol;
 
@@ -37,6 +38,12 @@ public sealed class FleetProbe
     {
         lock (_gate)
         {
+            if (text.Contains(AlembicCommands.InspectSeparator, StringComparison.Ordinal))
+            {
+                var separator = AlembicCommands.InspectSeparator;
+                return $"{Revision}\n{separator}\na2 (head)\n{separator}\na1 -> a2 (head), add column\n<base> -> a1, init\n";
+            }
+
             if (text.Contains("alembic current", StringComparison.Ordinal))
             {
                 return Revision + "\n";

@@ -12,6 +12,7 @@ public sealed class MigrationInstructionTests
     private const string NoDowngrade = "\ndef downgrade():\n    pass\n";
 
     private static RecordingCommandRunner Database(string downgrade) => new RecordingCommandRunner()
+        .Answer(AlembicCommands.InspectSeparator, standardOutput: $"0001\n{AlembicCommands.InspectSeparator}\n0002 (head)\n{AlembicCommands.InspectSeparator}\n0001 -> 0002 (head), add item description\n<base> -> 0001, create items\n")
         .Answer("alembic current", standardOutput: "0001\n")
         .Answer("alembic heads", standardOutput: "0002 (head)\n")
         .Answer("alembic history", standardOutput: "0001 -> 0002 (head), add item description\n<base> -> 0001, create items\n")
