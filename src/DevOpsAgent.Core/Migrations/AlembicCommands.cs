@@ -50,6 +50,14 @@ public sealed record AlembicCommands(ComposeCommands Compose, MigrationsConfig C
     public ShellCommand UpgradeSql(string? current, string head) =>
         Alembic("upgrade", current is null ? head : $"{current}:{head}", "--sql");
 
+    /// <summary>
+    /// <c>alembic upgrade|downgrade target</c> and, once it succeeded, <c>alembic current</c> in the same container
+    /// (one container to create and start instead of two), after an <see cref="InspectSeparator"/> line. Needs a shell
+    /// in the image, like <see cref="Inspect"/>.
+    /// </summary>
+    public ShellCommand MigrateThenCurrent(string verb, string target) =>
+        InContainer("sh", "-c", $"alembic {ShellQuoting.Quote(verb)} {ShellQuoting.Quote(target)} && echo \"{InspectSeparator}\" && alembic current");
+
     /// <summary>Downgrades to an exact revision (or <c>base</c>), never blindly <c>-1</c>.</summary>
     public ShellCommand Downgrade(string target) => Alembic("downgrade", target);
 

@@ -63,7 +63,7 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
             return ("", "", "");
         }
 
-        if (result.Succeeded || result.ExitCode is 126 or 127)
+        if (result.Succeeded || NoShell(result))
         {
             return (await RunAsync(alembic.Current(), cancellationToken), await RunAsync(alembic.Heads(), cancellationToken), await RunAsync(alembic.History(), cancellationToken));
         }
@@ -125,8 +125,7 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
             return plan.Current;
         }
 
-        (await runner.RunAsync(alembic.Upgrade(), cancellationToken, onOutput)).EnsureSuccess(runner.Target);
-        return await VerifyAtAsync(plan.Head, cancellationToken);
+        return await MigrateAsync("upgrade", "head", plan.Head, cancellationToken, onOutput);
     }
 
     /// <summary>The revisions this image's migrations know.</summary>
@@ -136,24 +135,57 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
     /// <summary>Upgrades to exactly <paramref name="revision"/> and proves it.</summary>
     public async Task UpgradeToAsync(string revision, CancellationToken cancellationToken, Action<string>? onOutput = null)
     {
-        (await runner.RunAsync(alembic.Upgrade(revision), cancellationToken, onOutput)).EnsureSuccess(runner.Target);
-        await VerifyAtAsync(revision, cancellationToken);
+        await MigrateAsync("upgrade", revision, revision, cancellationToken, onOutput);
     }
 
     /// <summary>Downgrades to exactly <paramref name="revision"/> (null: an empty schema) and proves it.</summary>
     public async Task DowngradeAsync(string? revision, CancellationToken cancellationToken, Action<string>? onOutput = null)
     {
-        (await runner.RunAsync(alembic.Downgrade(revision ?? "base"), cancellationToken, onOutput)).EnsureSuccess(runner.Target);
-        await VerifyAtAsync(revision, cancellationToken);
+        await MigrateAsync("downgrade", revision ?? "base", revision, cancellationToken, onOutput);
     }
 
-    private async Task<string?> VerifyAtAsync(string? expected, CancellationToken cancellationToken)
+    /// <summary>
+    /// Upgrades or downgrades to <paramref name="target"/> and proves the database is at <paramref name="expected"/>:
+    /// both in one container; in two when the image has no shell (the migration never started then).
+    /// </summary>
+    private async Task<string?> MigrateAsync(string verb, string target, string? expected, CancellationToken cancellationToken, Action<string>? onOutput)
     {
-        var actual = await CurrentAsync(cancellationToken);
-        return actual == expected
+        // The migration's own output streams as it comes; the current revision after the separator is read, not shown.
+        var migrated = false;
+        var result = await runner.RunAsync(alembic.MigrateThenCurrent(verb, target), cancellationToken, onOutput is null ? null : line =>
+        {
+            if (line.TrimEnd() == AlembicCommands.InspectSeparator)
+            {
+                migrated = true;
+            }
+            else if (!migrated)
+            {
+                onOutput(line);
+            }
+        });
+        if (!result.Succeeded && NoShell(result))
+        {
+            var command = verb == "upgrade" ? alembic.Upgrade(target) : alembic.Downgrade(target);
+            (await runner.RunAsync(command, cancellationToken, onOutput)).EnsureSuccess(runner.Target);
+            return await VerifyAtAsync(expected, cancellationToken);
+        }
+
+        result.EnsureSuccess(runner.Target);
+        var parts = result.StandardOutput.Replace("\r\n", "\n", StringComparison.Ordinal).Split(AlembicCommands.InspectSeparator + "\n");
+        return parts.Length == 2 ? At(expected, OneRevision(parts[1])) : await VerifyAtAsync(expected, cancellationToken);
+    }
+
+    /// <summary>The container could not start a shell (none in the image): nothing of the command ran.</summary>
+    private static bool NoShell(CommandResult result) =>
+        result.ExitCode is 126 or 127
+        && (result.StandardError.Contains("executable file not found", StringComparison.Ordinal) || result.StandardError.Contains("no such file or directory", StringComparison.OrdinalIgnoreCase));
+
+    private async Task<string?> VerifyAtAsync(string? expected, CancellationToken cancellationToken) => At(expected, await CurrentAsync(cancellationToken));
+
+    private static string? At(string? expected, string? actual) =>
+        actual == expected
             ? actual
             : throw new DevOpsAgentException($"alembic finished but the database is at {actual ?? "base"}, not {expected ?? "base"}", ExitCodes.CommandFailed);
-    }
 
     private async Task<string> RunAsync(Shell.ShellCommand command, CancellationToken cancellationToken) =>
         (await runner.RunAsync(command, cancellationToken)).EnsureSuccess(runner.Target).StandardOutput;

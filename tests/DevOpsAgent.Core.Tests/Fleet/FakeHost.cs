@@ -38,9 +38,21 @@ public sealed class FleetProbe
     {
         lock (_gate)
         {
-            if (text.Contains(AlembicCommands.InspectSeparator, StringComparison.Ordinal))
+            var separator = AlembicCommands.InspectSeparator;
+            if (text.Contains("alembic upgrade", StringComparison.Ordinal) && text.Contains(separator, StringComparison.Ordinal))
             {
-                var separator = AlembicCommands.InspectSeparator;
+                Revision = "a2";
+                return $"{separator}\n{Revision}\n";
+            }
+
+            if (text.Contains("alembic downgrade", StringComparison.Ordinal) && text.Contains(separator, StringComparison.Ordinal))
+            {
+                Revision = "a1";
+                return $"{separator}\n{Revision}\n";
+            }
+
+            if (text.Contains(separator, StringComparison.Ordinal))
+            {
                 return $"{Revision}\n{separator}\na2 (head)\n{separator}\na1 -> a2 (head), add column\n<base> -> a1, init\n";
             }
 

@@ -106,4 +106,60 @@ public sealed class AlembicCommandsTests
         Assert.Contains("Can't locate revision", error.Result.StandardError, StringComparison.Ordinal);
         Assert.Single(runner.Commands, c => c.Text.Contains("run --rm", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_migration_and_the_revision_it_reached_run_in_one_container_its_target_quoted_inside_the_script() =>
+        Assert.Equal(
+            "cd /var/www/shop && flock . docker compose -p shop-staging -f compose.yml run --rm -T --no-deps backend sh -c "
+            + "'alembic downgrade '\\''0001;x'\\'' && echo \"==> devops-agent: next alembic command <==\" && alembic current'",
+            Alembic.MigrateThenCurrent("downgrade", "0001;x").Text);
+
+    [Fact]
+    public async Task A_downgrade_is_proved_from_the_same_containers_output_and_only_the_migrations_lines_stream()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer("alembic downgrade", standardOutput: $"Running downgrade 0002 -> 0001\n{Separator}\n0001\n");
+        var streamed = new List<string>();
+
+        await new MigrationCoordinator(runner, Alembic, TimeProvider.System).DowngradeAsync("0001", CancellationToken.None, streamed.Add);
+
+        Assert.Single(runner.Commands, c => c.Text.Contains("run --rm", StringComparison.Ordinal));
+        Assert.Equal(["Running downgrade 0002 -> 0001"], streamed);
+    }
+
+    [Fact]
+    public async Task A_migration_that_ends_elsewhere_than_asked_is_an_error()
+    {
+        var runner = new RecordingCommandRunner().Answer("alembic upgrade", standardOutput: $"{Separator}\n0001\n");
+
+        var error = await Assert.ThrowsAsync<DevOpsAgent.Core.Errors.DevOpsAgentException>(
+            () => new MigrationCoordinator(runner, Alembic, TimeProvider.System).UpgradeToAsync("0002", CancellationToken.None));
+
+        Assert.Equal("alembic finished but the database is at 0001, not 0002", error.Message);
+    }
+
+    [Fact]
+    public async Task Without_a_shell_in_the_image_the_migration_and_its_proof_run_apart()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer(Separator, exitCode: 127, standardError: "OCI runtime exec failed: exec: \"sh\": executable file not found in $PATH\n")
+            .Answer("alembic current", standardOutput: "0002 (head)\n");
+
+        await new MigrationCoordinator(runner, Alembic, TimeProvider.System).UpgradeToAsync("0002", CancellationToken.None);
+
+        Assert.Equal(
+            ["sh -c", "alembic upgrade 0002", "alembic current"],
+            runner.Commands.Where(c => c.Text.Contains("run --rm", StringComparison.Ordinal))
+                .Select(c => c.Text.Contains("sh -c", StringComparison.Ordinal) ? "sh -c" : c.Text[(c.Text.IndexOf("alembic", StringComparison.Ordinal))..]));
+    }
+
+    [Fact]
+    public async Task A_migration_that_fails_with_127_for_another_reason_is_not_run_again()
+    {
+        var runner = new RecordingCommandRunner().Answer("alembic upgrade", exitCode: 127, standardError: "sh: 1: alembic: not found\n");
+
+        await Assert.ThrowsAsync<CommandFailedException>(() => new MigrationCoordinator(runner, Alembic, TimeProvider.System).UpgradeToAsync("0002", CancellationToken.None));
+
+        Assert.Single(runner.Commands, c => c.Text.Contains("run --rm", StringComparison.Ordinal));
+    }
 }
