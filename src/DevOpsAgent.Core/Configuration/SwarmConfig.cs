@@ -108,7 +108,7 @@ public sealed record SwarmConfig
             return null;
         }
 
-        return registry;
+        return registry is { Length: > 0 } ? registry : null;
     }
 
     private static bool IsRegistry(string value) =>
