@@ -43,6 +43,7 @@ public sealed partial class DeployWorker
             var image = RegistryImages.ImageFor(push.Registry, compose, service, commit);
             await steps.CommandAsync(RegistryImages.Tag(id, image), ct);
             var output = (await steps.CommandAsync(RegistryImages.Push(image), ct)).StandardOutput;
+            await steps.CommandAsync(RegistryImages.Untag(image), ct);
             pushed.Add(new PushedImage(service, RegistryImages.PinnedReference(image, output) ?? (dryRun ? image
                 : throw new DevOpsAgentException($"`docker push {image}` on {steps.Runner.Target} printed no digest: the other hosts could not pull exactly this image", ExitCodes.CommandFailed))));
         }

@@ -43,6 +43,13 @@ public static partial class RegistryImages
     public static ShellCommand Push(string image) => SwarmCommands.Push(image);
 
     /// <summary>
+    /// Drops the registry tag once pushed: the image stays under its <c>latest</c> and release tags, which
+    /// <see cref="ReleaseImages.Prune"/> removes with the release — a registry tag left behind would keep every release's
+    /// images on the building host for ever.
+    /// </summary>
+    public static ShellCommand Untag(string image) => ShellCommand.Of("docker", "rmi", image);
+
+    /// <summary>
     /// <c>image@sha256:…</c> from what <c>docker push</c> printed (<c>abc: digest: sha256:… size: 1234</c>); null when it
     /// printed no digest.
     /// </summary>

@@ -26,11 +26,12 @@ public sealed class RegistryImagesTests
     }
 
     [Fact]
-    public void The_build_is_tagged_for_the_registry_by_its_id_and_pushed()
+    public void The_build_is_tagged_for_the_registry_by_its_id_pushed_and_untagged()
     {
         Assert.Equal("docker tag sha256:aaa 10.77.0.1:5000/shop-production-backend:0123456789ab",
             RegistryImages.Tag("sha256:aaa", "10.77.0.1:5000/shop-production-backend:0123456789ab").Text);
         Assert.Equal("docker push 10.77.0.1:5000/shop-production-backend:0123456789ab", RegistryImages.Push("10.77.0.1:5000/shop-production-backend:0123456789ab").Text);
+        Assert.Equal("docker rmi 10.77.0.1:5000/shop-production-backend:0123456789ab", RegistryImages.Untag("10.77.0.1:5000/shop-production-backend:0123456789ab").Text);
     }
 
     [Fact]

@@ -72,7 +72,8 @@ public sealed class FleetRegistryWorkflowTests
         Assert.Equal(1, hosts.Sum(h => h.Count(Build)));
         Assert.Equal(1, hosts[0].Count(Build));
         Assert.Contains($"docker tag sha256:aaa {BackendImage}", hosts[0].Texts);
-        Assert.Contains($"docker push {BackendImage}", hosts[0].Texts);
+        Assert.Equal([$"docker tag sha256:aaa {BackendImage}", $"docker push {BackendImage}", $"docker rmi {BackendImage}"],
+            hosts[0].Texts.Where(t => t.EndsWith(BackendImage, StringComparison.Ordinal)));
         Assert.Contains($"docker push {Registry}/shop-staging-frontend:111111111111", hosts[0].Texts);
         Assert.DoesNotContain(hosts[0].Texts, t => t.StartsWith("docker pull", StringComparison.Ordinal));
         foreach (var host in hosts.Skip(1))
