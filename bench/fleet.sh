@@ -5,6 +5,9 @@
 #
 #   bash bench/fleet.sh [ROUNDS]     (default 2; the median of the rounds is printed)
 #
+# The 3-host environment has the bed's registry (registry: 10.77.0.1:5000): the first host builds once and pushes,
+# the others pull. FLEET_BENCH_REGISTRY= (empty) measures the fleet without one (every host builds).
+#
 # Every timed deploy is a new release: a branch from v1.1.0 with its own VERSION and a frontend change, so every host
 # rebuilds the backend's code layers and the frontend bundle (dependencies stay cached), as a usual release does.
 # Its own app folder (/var/www/fleet-bench), compose project (shop-bench), port (8090), config and history; torn down
@@ -17,6 +20,7 @@ TB=${DEVOPS_TESTBED_DIR:-/var/lib/devops-agent-testbed}
 # shellcheck disable=SC1091
 . "$TB/hosts.env"
 ROUNDS=${1:-2}
+REGISTRY=${FLEET_BENCH_REGISTRY-$DEVOPS_TESTBED_HOSTS_REGISTRY}
 N=$DEVOPS_TESTBED_HOSTS_COUNT
 [ "$N" -ge 3 ] || { echo "bench: needs 3 hosts, the bed has $N" >&2; exit 2; }
 APP=/var/www/fleet-bench
@@ -72,8 +76,9 @@ environments:
     tag: v1.1.0
     parallel: 4
     canary: $canary
-    hosts:
 YML
+    [ -z "$REGISTRY" ] || echo "    registry: $REGISTRY"
+    echo "    hosts:"
     for i in $(seq 1 "$hosts"); do echo "      - $(address "$i")"; done
     cat <<YML
     health:
@@ -137,7 +142,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 m1=$(median "${one[@]}"); mc=$(median "${canary[@]}"); mp=$(median "${parallel[@]}")
-echo "fleet deploy, median of $ROUNDS rounds (wall time of devops-agent deploy, a new release each time):"
+echo "fleet deploy, median of $ROUNDS rounds (wall time of devops-agent deploy, a new release each time; registry: ${REGISTRY:-none, every host builds}):"
 printf '  1 host                  %6ss\n' "$m1"
 printf '  3 hosts, canary         %6ss   %sx one host\n' "$mc" "$(awk -v a="$mc" -v b="$m1" 'BEGIN { printf "%.2f", a / b }')"
 printf '  3 hosts, canary: false  %6ss   %sx one host\n' "$mp" "$(awk -v a="$mp" -v b="$m1" 'BEGIN { printf "%.2f", a / b }')"

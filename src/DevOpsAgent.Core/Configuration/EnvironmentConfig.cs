@@ -51,6 +51,12 @@ public sealed record EnvironmentConfig
     public SwarmConfig? Swarm { get; init; }
 
     /// <summary>
+    /// The registry the release's images go through: <c>engine: swarm</c>'s, or a compose fleet's (<c>hosts:</c>) —
+    /// the first host builds and pushes, the others pull instead of building. Null: every host builds for itself.
+    /// </summary>
+    public string? Registry { get; init; }
+
+    /// <summary>
     /// Every host of the environment, the primary (<see cref="Server"/>, <see cref="Port"/>, <see cref="User"/>)
     /// first; one host for <c>server:</c>. Empty only for a config built in code, which means the one server.
     /// </summary>
@@ -147,7 +153,7 @@ public sealed record EnvironmentConfig
         }
 
         var primary = hosts.Count > 0 ? hosts[0] : new HostConfig("", port, "");
-        return new EnvironmentConfig
+        var environment = new EnvironmentConfig
         {
             Name = name,
             Server = primary.Host,
@@ -169,6 +175,7 @@ public sealed record EnvironmentConfig
             ZeroDowntime = ZeroDowntimeConfig.Read(reader, mapping["zero_downtime"]),
             Swarm = SwarmConfig.Read(reader, mapping),
         };
+        return environment with { Registry = environment.Swarm?.Registry ?? SwarmConfig.ReadFleetRegistry(reader, mapping) };
     }
 
     private static string? ExpandHome(string? path) =>

@@ -41,9 +41,15 @@ public sealed record SwarmConfig
 
         if (engine == "compose")
         {
-            foreach (var key in new[] { "registry", "swarm" }.Where(k => environment[k] is not null))
+            if (environment["swarm"] is { } swarmNode)
             {
-                reader.Problem(environment[key]!, "only with engine: swarm");
+                reader.Problem(swarmNode, "only with engine: swarm");
+            }
+
+            if (environment["registry"] is { } registryNode && environment["hosts"] is null)
+            {
+                // One server builds for itself: a registry is what several hosts share the release's images through.
+                reader.Problem(registryNode, "only with engine: swarm or hosts:");
             }
 
             return null;
@@ -81,6 +87,28 @@ public sealed record SwarmConfig
             Monitor = reader.Duration(swarm, "monitor", defaults.Monitor),
             EndpointMode = mode == "dnsrr" ? SwarmEndpointMode.Dnsrr : SwarmEndpointMode.Vip,
         };
+    }
+
+    /// <summary>
+    /// A compose fleet's optional <c>registry:</c> (<see cref="EnvironmentConfig.Registry"/>): the first host builds the
+    /// release's images once and pushes them there, the other hosts pull them. Null without <c>hosts:</c> (refused by
+    /// <see cref="Read"/>) and for <c>engine: swarm</c>, whose registry is <see cref="Registry"/>.
+    /// </summary>
+    internal static string? ReadFleetRegistry(ConfigReader reader, ConfigMapping environment)
+    {
+        if ((reader.String(environment, "engine") ?? "compose") != "compose" || environment["hosts"] is null)
+        {
+            return null;
+        }
+
+        var registry = reader.String(environment, "registry");
+        if (registry is { Length: > 0 } && !IsRegistry(registry))
+        {
+            reader.Problem(environment["registry"]!, "should be a registry host[:port], e.g. 10.77.0.1:5000");
+            return null;
+        }
+
+        return registry is { Length: > 0 } ? registry : null;
     }
 
     private static bool IsRegistry(string value) =>

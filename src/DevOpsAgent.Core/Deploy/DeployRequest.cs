@@ -31,4 +31,10 @@ public sealed record DeployRequest(EnvironmentConfig Environment, GitRef Ref, st
     /// fleet does it once).
     /// </summary>
     public bool RunMigrations { get; init; } = true;
+
+    /// <summary>
+    /// A fleet with a registry: this host builds and pushes the release's images, or pulls them instead of building.
+    /// Null: the host builds for itself (one server, or a fleet without <c>registry:</c>).
+    /// </summary>
+    public SharedImages? Images { get; init; }
 }

@@ -170,13 +170,7 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
             }
         }
 
-        state.Built = true;
-        await steps.RunAsync("build", () => steps.CommandAsync(built.Build(), ct, streamOutput: true), ct);
-        await steps.RunAsync("keep images", async () =>
-        {
-            var kept = (await steps.CommandAsync(ReleaseImages.KeepBuilt(built, commit), ct)).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            return $"{kept.Length} image(s) of {version} kept as {ReleaseImages.TagFor(commit)}";
-        }, ct);
+        await ObtainImagesAsync(request, steps, state, built, commit, version, ct);
 
         // The first zero-downtime deploy of a single project plans its migrations once the data project holds the database.
         if (config.Migrations is { } migrations && state.Slots?.Legacy is null)

@@ -35,7 +35,10 @@ public sealed partial class FleetDeployWorker(
     public async Task<FleetDeployResult> DeployAsync(DeployRequest request, CancellationToken cancellationToken)
     {
         var environment = request.Environment;
-        var run = new FleetRun(environment.AllHosts, observer);
+        var run = new FleetRun(environment.AllHosts, observer)
+        {
+            Images = environment is { Registry: not null, Swarm: null } ? new ImageExchange() : null,
+        };
         var startedAt = time.GetUtcNow();
         var record = new DeployRecord
         {
@@ -127,6 +130,7 @@ public sealed partial class FleetDeployWorker(
                 Environment = request.Environment.OnHost(host),
                 RunMigrations = index == 0,
                 QualityGate = index == 0 ? request.QualityGate : null,
+                Images = ImagesFor(run, request.Environment, index),
             }, token);
             run.Records[index] = result.Record;
             var failed = result.Record.Outcome is not (DeployOutcome.Succeeded or DeployOutcome.Planned);
@@ -148,7 +152,23 @@ public sealed partial class FleetDeployWorker(
             run.Fail(index, exitCode, error.Message, stopped: stop.IsCancellationRequested);
             await stop.CancelAsync();
         }
+        finally
+        {
+            if (index == 0)
+            {
+                // After the host's failure is recorded: a host waiting for the images fails as stopped, not as the cause.
+                run.Images?.Withdraw($"{host.Name} ended without pushing the release's images");
+            }
+        }
     }
+
+    /// <summary>
+    /// With a registry the first host builds and pushes the release's images and the others pull them: the fleet builds
+    /// once (every host built for itself before; on hosts sharing cores, the builds were most of a fleet deploy).
+    /// </summary>
+    private static SharedImages? ImagesFor(FleetRun run, EnvironmentConfig environment, int index) => run.Images is not { } exchange ? null
+        : index == 0 ? new SharedImages.Push(environment.Registry!, exchange)
+        : new SharedImages.Pull(environment.Registry!, exchange);
 
     /// <summary>
     /// The host's runner; whatever the SSH library throws while connecting becomes a connection failure, so one

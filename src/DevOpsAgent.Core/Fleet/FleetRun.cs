@@ -21,6 +21,9 @@ internal sealed class FleetRun(IReadOnlyList<HostConfig> hosts, IDeployObserver 
 
     public List<StepRecord> FleetSteps { get; } = [];
 
+    /// <summary>With a registry: where the first host hands the release's pushed images to the others; null: each host builds.</summary>
+    public ImageExchange? Images { get; init; }
+
     /// <summary>The host whose failure ended the deploy (-1: the fleet itself, or none yet when <see cref="Failed"/> is false).</summary>
     public int FirstFailure { get; private set; } = -1;
 

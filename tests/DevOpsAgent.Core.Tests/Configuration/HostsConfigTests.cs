@@ -71,6 +71,14 @@ public sealed class HostsConfigTests
         Assert.Equal(production.Path, second.Path);
     }
 
+    [Fact]
+    public void A_fleet_may_name_a_registry_its_hosts_share_the_release_images_through()
+    {
+        Assert.Equal("10.77.0.1:5000", Read("user: deploy\nhosts: [web1, web2]\nregistry: 10.77.0.1:5000").Registry);
+        Assert.Null(Read("user: deploy\nhosts: [web1, web2]").Registry);
+        Assert.Null(Read("server: web1\nuser: deploy").Registry);
+    }
+
     [Theory]
     [InlineData("server: a\nuser: deploy\nhosts: [b]", "environments/production/server: set either server or hosts, not both")]
     [InlineData("user: deploy\nhosts: [web1, web2, WEB1]", "environments/production/hosts/2: WEB1:22 is listed twice")]
@@ -89,6 +97,8 @@ public sealed class HostsConfigTests
     [InlineData("user: deploy\nhosts: [a, b]\nparallel: 65", "environments/production/parallel: should be a whole number from 1 to 64")]
     [InlineData("user: deploy\nhosts: [a, b]\ncanary: maybe", "environments/production/canary: should be true or false")]
     [InlineData("server: a\nuser: deploy\nparallel: 2", "environments/production/parallel: only with hosts: (server: is one host)")]
+    [InlineData("user: deploy\nhosts: [a, b]\nregistry: 'http://10.77.0.1:5000'", "environments/production/registry: should be a registry host[:port], e.g. 10.77.0.1:5000")]
+    [InlineData("server: a\nuser: deploy\nregistry: 10.77.0.1:5000", "environments/production/registry: only with engine: swarm or hosts:")]
     public void Bad_hosts_are_refused_with_the_yaml_path(string environment, string expected)
     {
         Assert.Contains(expected, ErrorOf(environment), StringComparison.Ordinal);

@@ -40,7 +40,7 @@ public sealed class SwarmConfigTests
     [Theory]
     [InlineData("engine: swarm", "environments/production/registry: required")]
     [InlineData("engine: kubernetes", "environments/production/engine: should be compose or swarm (line 9)")]
-    [InlineData("registry: 10.77.0.1:5000", "environments/production/registry: only with engine: swarm (line 9)")]
+    [InlineData("registry: 10.77.0.1:5000", "environments/production/registry: only with engine: swarm or hosts: (line 9)")]
     [InlineData("engine: swarm\nregistry: 'http://10.77.0.1:5000'", "environments/production/registry: should be a registry host[:port], e.g. 10.77.0.1:5000 (line 10)")]
     [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  endpoint_mode: mesh", "environments/production/swarm/endpoint_mode: should be vip or dnsrr (line 12)")]
     [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  update_parallelism: 0", "environments/production/swarm/update_parallelism: should be a whole number from 1 to 100 (line 12)")]

@@ -58,6 +58,19 @@ public sealed partial class FleetDeployTests : IDisposable
         Assert.Equal(Bed.Numbers.Select(i => $"host {Bed.AgentName(i)}"), steps.TakeLast(Bed.Count));
         Assert.Equal([$"{Bed.AgentName(1)}: migrate"], steps.Where(s => s.EndsWith(": migrate", StringComparison.Ordinal)));
         Assert.All(Bed.Numbers, i => Assert.Contains($"{Bed.AgentName(i)}: health", steps));
+        // Built once, by the first host, and pushed to the bed's registry; the others pulled it instead of building.
+        Assert.Equal([$"{Bed.AgentName(1)}: build"], steps.Where(s => s.EndsWith(": build", StringComparison.Ordinal)));
+        Assert.Equal([$"{Bed.AgentName(1)}: push"], steps.Where(s => s.EndsWith(": push", StringComparison.Ordinal)));
+        Assert.Equal(Bed.Numbers.Skip(1).Select(i => $"{Bed.AgentName(i)}: pull"), steps.Where(s => s.EndsWith(": pull", StringComparison.Ordinal)));
+        // Every host runs that very image.
+        var running = $"docker ps -q --filter label=com.docker.compose.project={HostsBed.Project} --filter label=com.docker.compose.service=backend "
+            + "| xargs -r docker inspect -f '{{.Image}}'";
+        var backend = await Bed.RunAsync(1, running, Timeout);
+        Assert.StartsWith("sha256:", backend, StringComparison.Ordinal);
+        foreach (var host in Bed.Numbers.Skip(1))
+        {
+            Assert.Equal(backend, await Bed.RunAsync(host, running, Timeout));
+        }
     }
 
     [MultiHostFact]
@@ -86,7 +99,7 @@ public sealed partial class FleetDeployTests : IDisposable
         try
         {
             var deploy = DeployAsync(branch);
-            await KillEngineDuringBuildAsync(victim, deploy);
+            await KillEngineDuringImagesAsync(victim, deploy);
             var result = await deploy;
 
             Assert.True(result.ExitCode == ExitCodes.RolledBack, result.Out + result.Error);
@@ -108,14 +121,17 @@ public sealed partial class FleetDeployTests : IDisposable
         await AssertEveryHostServesAsync("1.1.0");
     }
 
-    /// <summary>Kills the host's dockerd (kill -9) once its deploy has reached the build step.</summary>
-    private static async Task KillEngineDuringBuildAsync(int host, Task deploy)
+    /// <summary>
+    /// Kills the host's dockerd (kill -9) once its deploy has reached the step that gets the release's images: its
+    /// pull from the registry (the first host built and pushed them), or its own build without a registry.
+    /// </summary>
+    private static async Task KillEngineDuringImagesAsync(int host, Task deploy)
     {
         var journal = Bed.JournalOf(host);
         while (!deploy.IsCompleted)
         {
             var text = File.Exists(journal) ? await ReadSharedAsync(journal) : "";
-            if (BuildStep().IsMatch(text))
+            if (ImagesStep().IsMatch(text))
             {
                 System.Diagnostics.Process.GetProcessById(Bed.DockerdPid(host)).Kill();
                 return;
@@ -124,7 +140,7 @@ public sealed partial class FleetDeployTests : IDisposable
             await Task.Delay(100);
         }
 
-        Assert.Fail($"the deploy ended before {Bed.AgentName(host)} reached its build");
+        Assert.Fail($"the deploy ended before {Bed.AgentName(host)} reached its pull or build");
     }
 
     private static async Task<string> ReadSharedAsync(string path)
@@ -139,8 +155,8 @@ public sealed partial class FleetDeployTests : IDisposable
         }
     }
 
-    [GeneratedRegex("\"step\"\\s*:\\s*\"build\"")]
-    private static partial Regex BuildStep();
+    [GeneratedRegex("\"step\"\\s*:\\s*\"(pull|build)\"")]
+    private static partial Regex ImagesStep();
 
     /// <summary>A branch on the origin: v1.1.0 with a new VERSION and a frontend change (so both images rebuild).</summary>
     private async Task<string> PushReleaseAsync(string version)

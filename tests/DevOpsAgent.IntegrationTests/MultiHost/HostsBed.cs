@@ -46,6 +46,9 @@ public sealed class HostsBed
 
     public int HttpPort => int.Parse(this["DEVOPS_TESTBED_HOSTS_HTTP_PORT"]);
 
+    /// <summary>The bed's registry (Debian's docker-registry on the bridge, plain HTTP, in every host's insecure-registries).</summary>
+    public string Registry => this["DEVOPS_TESTBED_HOSTS_REGISTRY"];
+
     public IReadOnlyList<int> Numbers => [.. Enumerable.Range(1, Count)];
 
     public string this[string name] =>
@@ -72,8 +75,11 @@ public sealed class HostsBed
         return (await ssh.RunAsync(ShellCommand.Raw(script), ct)).EnsureSuccess(ssh.Target).StandardOutput;
     }
 
-    /// <summary>The fleet environment's config: every host of the bed, the first one the canary and the database's.</summary>
-    public string WriteConfig(string folder, bool canary = true)
+    /// <summary>
+    /// The fleet environment's config: every host of the bed, the first one the canary and the database's; with the
+    /// bed's registry (the first host builds and pushes, the others pull), or without it (each host builds).
+    /// </summary>
+    public string WriteConfig(string folder, bool canary = true, bool registry = true)
     {
         var hosts = string.Join("", Numbers.Select(i => $"      - {Address(i)}\n"));
         var config = Path.Combine(folder, "devops-agent.yml");
@@ -96,7 +102,7 @@ public sealed class HostsBed
                 tag: v1.1.0
                 parallel: 4
                 canary: {(canary ? "true" : "false")}
-                hosts:
+            {(registry ? $"    registry: {Registry}\n" : "")}    hosts:
             {hosts}    health:
                   timeout: 45s
                   interval: 2s
