@@ -36,6 +36,10 @@ public sealed record SwarmCommands(string AppPath, string Stack)
     public ShellCommand Deploy() =>
         WithDotenv(ShellCommand.Of("docker", "stack", "deploy", "--with-registry-auth", "--prune", "--resolve-image", "never", "-c", StackFile, Stack));
 
+    /// <summary>Creates or updates the edge's own stack (<see cref="SwarmEdgeStack"/>); the .env gives its published port.</summary>
+    public ShellCommand DeployEdge(SwarmEdgeTarget edge) =>
+        WithDotenv(ShellCommand.Of("docker", "stack", "deploy", "--with-registry-auth", "--prune", "--resolve-image", "never", "-c", SwarmEdgeStack.StackFile, edge.EdgeStack));
+
     /// <summary>The stack's services, one per line: name, mode, replicas (<c>shop_backend replicated 1/1</c>).</summary>
     public ShellCommand Services() =>
         ShellCommand.Of("docker", "service", "ls", "--filter", $"label=com.docker.stack.namespace={Stack}", "--format", "{{.Name}} {{.Mode}} {{.Replicas}}");

@@ -36,7 +36,7 @@ public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, En
             files.Add(new ProjectFile(file, content));
         }
 
-        var stack = SwarmStackFile.From(files, config.Project, ReleaseTag(commit), Swarm);
+        var stack = SwarmStackFile.From(files, config.Project, ReleaseTag(commit), Swarm, environment.ComposeProject);
         foreach (var note in stack.Notes)
         {
             steps.Observer.CheckReported(new CheckResult("stack file", false, note) { Blocking = false });
@@ -135,6 +135,16 @@ public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, En
         return reached == target || target is null && verb == "upgrade" || dryRun
             ? reached
             : throw new DevOpsAgentException($"alembic {verb} finished but the database is at {reached ?? "base"}, not {target ?? "base"}", ExitCodes.CommandFailed);
+    }
+
+    /// <summary>Writes the edge's files and brings its stack to them: a no-op for Swarm when the edge did not change.</summary>
+    public async Task<string> DeployEdgeAsync(SwarmEdgeTarget edge, CancellationToken ct)
+    {
+        var haproxy = SwarmEdgeStack.Haproxy(edge, Swarm.Edge!);
+        await steps.CommandAsync(Commands.Write(SwarmEdgeStack.ConfigFile, haproxy), ct);
+        await steps.CommandAsync(Commands.Write(SwarmEdgeStack.StackFile, SwarmEdgeStack.Stack(edge, Swarm.Edge!, environment.Path, haproxy)), ct);
+        await steps.CommandAsync(Commands.DeployEdge(edge), ct);
+        return $"{edge.EdgeStack}: HAProxy on port {edge.PublishedPort} of every node, forwarding to {edge.TasksName}:{edge.TargetPort} ({SwarmEdgeStack.ConfigName(edge, haproxy)})";
     }
 
     public Task<CommandResult> DeployAsync(CancellationToken ct) => steps.CommandAsync(Commands.Deploy(), ct, streamOutput: true);
