@@ -57,6 +57,14 @@ public sealed record SwarmCommands(string AppPath, string Stack)
             .. services.Select(Name)]);
 
     /// <summary>
+    /// The tasks Swarm wants running, one per line: task name and current state (<c>shop_backend.1	Running 5 seconds ago</c>).
+    /// <c>service ls</c>' replicas count every task last seen running: a task draining after its replacement, or one on a
+    /// node that went down and was already replaced elsewhere, still counts there (<c>2/1</c>).
+    /// </summary>
+    public ShellCommand RunningTasks(IEnumerable<string> services) =>
+        ShellCommand.Of("docker", ["service", "ps", "--filter", "desired-state=running", "--format", "{{.Name}}\t{{.CurrentState}}", .. services.Select(Name)]);
+
+    /// <summary>
     /// pg_isready in the database service's task on this node (a stateful service is placed on the manager), as the
     /// container's own POSTGRES_USER.
     /// </summary>

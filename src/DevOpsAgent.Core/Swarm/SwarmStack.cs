@@ -72,8 +72,10 @@ public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, En
     {
         var services = (await steps.CommandAsync(Commands.Services(), ct)).StandardOutput;
         var names = SwarmServiceState.Names(services);
-        var inspect = names.Count == 0 ? "" : (await steps.CommandAsync(Commands.Inspect(names.Select(n => n[(environment.ComposeProject.Length + 1)..])), ct)).StandardOutput;
-        return SwarmServiceState.Parse(environment.ComposeProject, services, inspect);
+        var own = names.Select(n => n[(environment.ComposeProject.Length + 1)..]).ToList();
+        var inspect = names.Count == 0 ? "" : (await steps.CommandAsync(Commands.Inspect(own), ct)).StandardOutput;
+        var running = names.Count == 0 ? "" : (await steps.CommandAsync(Commands.RunningTasks(own), ct)).StandardOutput;
+        return SwarmServiceState.Parse(environment.ComposeProject, services, inspect, running);
     }
 
     /// <summary>Whether the stack's network the migrations join exists (not before the first deploy).</summary>
