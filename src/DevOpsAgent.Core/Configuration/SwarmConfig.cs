@@ -18,6 +18,8 @@ public enum SwarmEndpointMode
 ///   update_parallelism: 1       # tasks replaced at once (1..100)
 ///   monitor: 10s                # how long a new task must stay up before Swarm counts it as updated
 ///   endpoint_mode: dnsrr        # vip (default) | dnsrr, for kernels without IPVS (no routing mesh)
+///   edge: true                  # an agent-managed HAProxy in front of the entry service (see SwarmEdgeConfig)
+///   drain: 15s                  # how long a replaced task keeps serving after it left Swarm's DNS
 /// </code>
 /// </summary>
 public sealed record SwarmConfig
@@ -29,6 +31,19 @@ public sealed record SwarmConfig
     public TimeSpan Monitor { get; init; } = TimeSpan.FromSeconds(10);
 
     public SwarmEndpointMode EndpointMode { get; init; } = SwarmEndpointMode.Vip;
+
+    /// <summary>The agent-managed edge in front of the entry service; null: the entry service publishes its port itself.</summary>
+    public SwarmEdgeConfig? Edge { get; init; }
+
+    /// <summary>
+    /// How long the old task of a start-first service keeps serving once Swarm has taken it out of DNS, before it
+    /// is killed: longer than the DNS caches of its callers (nginx's <c>resolver … valid=</c>). Zero: the image's own
+    /// stop signal at once (Swarm's default). Defaults to 15s with the edge, else zero.
+    /// </summary>
+    public TimeSpan Drain { get; init; }
+
+    /// <summary>The longest drain accepted: a replaced task lingers that long on its node.</summary>
+    public static readonly TimeSpan MaxDrain = TimeSpan.FromMinutes(10);
 
     internal static SwarmConfig? Read(ConfigReader reader, ConfigMapping environment)
     {
@@ -74,11 +89,19 @@ public sealed record SwarmConfig
             return defaults;
         }
 
-        reader.AllowOnly(swarm, "update_parallelism", "monitor", "endpoint_mode");
+        reader.AllowOnly(swarm, "update_parallelism", "monitor", "endpoint_mode", "edge", "drain");
         var mode = reader.String(swarm, "endpoint_mode");
         if (mode is not (null or "vip" or "dnsrr"))
         {
             reader.Problem(swarm["endpoint_mode"]!, "should be vip or dnsrr");
+        }
+
+        var edge = SwarmEdgeConfig.Read(reader, swarm);
+        var drain = reader.Duration(swarm, "drain", edge is null ? TimeSpan.Zero : SwarmEdgeConfig.DefaultDrain);
+        if (drain < TimeSpan.Zero || drain > MaxDrain || drain.TotalMilliseconds % 1 != 0)
+        {
+            reader.Problem(swarm["drain"]!, $"should be from 0s to {(int)MaxDrain.TotalMinutes}m");
+            drain = TimeSpan.Zero;
         }
 
         return defaults with
@@ -86,6 +109,8 @@ public sealed record SwarmConfig
             UpdateParallelism = reader.Integer(swarm, "update_parallelism", defaults.UpdateParallelism, 1, 100),
             Monitor = reader.Duration(swarm, "monitor", defaults.Monitor),
             EndpointMode = mode == "dnsrr" ? SwarmEndpointMode.Dnsrr : SwarmEndpointMode.Vip,
+            Edge = edge,
+            Drain = drain,
         };
     }
 

@@ -36,6 +36,10 @@ public sealed record SwarmCommands(string AppPath, string Stack)
     public ShellCommand Deploy() =>
         WithDotenv(ShellCommand.Of("docker", "stack", "deploy", "--with-registry-auth", "--prune", "--resolve-image", "never", "-c", StackFile, Stack));
 
+    /// <summary>Creates or updates the edge's own stack (<see cref="SwarmEdgeStack"/>); the .env gives its published port.</summary>
+    public ShellCommand DeployEdge(SwarmEdgeTarget edge) =>
+        WithDotenv(ShellCommand.Of("docker", "stack", "deploy", "--with-registry-auth", "--prune", "--resolve-image", "never", "-c", SwarmEdgeStack.StackFile, edge.EdgeStack));
+
     /// <summary>The stack's services, one per line: name, mode, replicas (<c>shop_backend replicated 1/1</c>).</summary>
     public ShellCommand Services() =>
         ShellCommand.Of("docker", "service", "ls", "--filter", $"label=com.docker.stack.namespace={Stack}", "--format", "{{.Name}} {{.Mode}} {{.Replicas}}");
@@ -51,6 +55,14 @@ public sealed record SwarmCommands(string AppPath, string Stack)
         ShellCommand.Of("docker", ["service", "inspect", "--format",
             "{{.Spec.Name}}\t{{.Spec.TaskTemplate.ContainerSpec.Image}}\t{{if .UpdateStatus}}{{.UpdateStatus.State}}\t{{.UpdateStatus.StartedAt}}{{else}}none\t{{end}}",
             .. services.Select(Name)]);
+
+    /// <summary>
+    /// The tasks Swarm wants running, one per line: task name and current state (<c>shop_backend.1	Running 5 seconds ago</c>).
+    /// <c>service ls</c>' replicas count every task last seen running: a task draining after its replacement, or one on a
+    /// node that went down and was already replaced elsewhere, still counts there (<c>2/1</c>).
+    /// </summary>
+    public ShellCommand RunningTasks(IEnumerable<string> services) =>
+        ShellCommand.Of("docker", ["service", "ps", "--filter", "desired-state=running", "--format", "{{.Name}}\t{{.CurrentState}}", .. services.Select(Name)]);
 
     /// <summary>
     /// pg_isready in the database service's task on this node (a stateful service is placed on the manager), as the

@@ -178,6 +178,11 @@ public sealed partial class SwarmDeployWorker(AgentConfig config, ICommandRunner
             state.Record = state.Record with { RevisionAfter = reached };
         }
 
+        if (stack.Edge is { } edge)
+        {
+            await steps.RunAsync("edge", () => swarm.DeployEdgeAsync(edge, ct), ct);
+        }
+
         await steps.RunAsync("stack deploy", async () => (await swarm.DeployAsync(ct)).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "", ct);
 
         if (config.Migrations is { } migrations && state.Plan is null)

@@ -31,10 +31,23 @@ public sealed record SwarmServiceState(string Service, string Image, string Upda
     /// <summary>
     /// The stack's services from <see cref="SwarmCommands.Services"/> (name, mode, replicas) and
     /// <see cref="SwarmCommands.Inspect"/> (name, image, state, started), keyed by service name without the stack prefix.
+    /// With <paramref name="running"/> (<see cref="SwarmCommands.RunningTasks"/>), the running side of the replicas counts
+    /// only the tasks Swarm wants running.
     /// </summary>
-    public static IReadOnlyDictionary<string, SwarmServiceState> Parse(string stack, string services, string inspect)
+    public static IReadOnlyDictionary<string, SwarmServiceState> Parse(string stack, string services, string inspect, string? running = null)
     {
         var replicas = Lines(services).Select(l => l.Split(' ', 3)).Where(p => p.Length == 3).ToDictionary(p => p[0], p => p[2]);
+        if (running is not null)
+        {
+            var counts = Lines(running).Select(l => l.Split('\t')).Where(p => p.Length >= 2 && p[1].StartsWith("Running", StringComparison.Ordinal))
+                .GroupBy(p => p[0][..Math.Max(p[0].LastIndexOf('.'), 0)]).ToDictionary(g => g.Key, g => g.Count());
+            foreach (var (name, text) in replicas.ToList())
+            {
+                var slash = text.IndexOf('/');
+                replicas[name] = slash < 0 ? text : $"{counts.GetValueOrDefault(name)}{text[slash..]}";
+            }
+        }
+
         var states = new Dictionary<string, SwarmServiceState>(StringComparer.Ordinal);
         foreach (var parts in Lines(inspect).Select(l => l.Split('\t')).Where(p => p.Length >= 3))
         {

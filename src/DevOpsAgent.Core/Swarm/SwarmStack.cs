@@ -36,7 +36,7 @@ public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, En
             files.Add(new ProjectFile(file, content));
         }
 
-        var stack = SwarmStackFile.From(files, config.Project, ReleaseTag(commit), Swarm);
+        var stack = SwarmStackFile.From(files, config.Project, ReleaseTag(commit), Swarm, environment.ComposeProject);
         foreach (var note in stack.Notes)
         {
             steps.Observer.CheckReported(new CheckResult("stack file", false, note) { Blocking = false });
@@ -72,8 +72,10 @@ public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, En
     {
         var services = (await steps.CommandAsync(Commands.Services(), ct)).StandardOutput;
         var names = SwarmServiceState.Names(services);
-        var inspect = names.Count == 0 ? "" : (await steps.CommandAsync(Commands.Inspect(names.Select(n => n[(environment.ComposeProject.Length + 1)..])), ct)).StandardOutput;
-        return SwarmServiceState.Parse(environment.ComposeProject, services, inspect);
+        var own = names.Select(n => n[(environment.ComposeProject.Length + 1)..]).ToList();
+        var inspect = names.Count == 0 ? "" : (await steps.CommandAsync(Commands.Inspect(own), ct)).StandardOutput;
+        var running = names.Count == 0 ? "" : (await steps.CommandAsync(Commands.RunningTasks(own), ct)).StandardOutput;
+        return SwarmServiceState.Parse(environment.ComposeProject, services, inspect, running);
     }
 
     /// <summary>Whether the stack's network the migrations join exists (not before the first deploy).</summary>
@@ -135,6 +137,16 @@ public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, En
         return reached == target || target is null && verb == "upgrade" || dryRun
             ? reached
             : throw new DevOpsAgentException($"alembic {verb} finished but the database is at {reached ?? "base"}, not {target ?? "base"}", ExitCodes.CommandFailed);
+    }
+
+    /// <summary>Writes the edge's files and brings its stack to them: a no-op for Swarm when the edge did not change.</summary>
+    public async Task<string> DeployEdgeAsync(SwarmEdgeTarget edge, CancellationToken ct)
+    {
+        var haproxy = SwarmEdgeStack.Haproxy(edge, Swarm.Edge!);
+        await steps.CommandAsync(Commands.Write(SwarmEdgeStack.ConfigFile, haproxy), ct);
+        await steps.CommandAsync(Commands.Write(SwarmEdgeStack.StackFile, SwarmEdgeStack.Stack(edge, Swarm.Edge!, environment.Path, haproxy)), ct);
+        await steps.CommandAsync(Commands.DeployEdge(edge), ct);
+        return $"{edge.EdgeStack}: HAProxy on port {edge.PublishedPort} of every node, forwarding to {edge.TasksName}:{edge.TargetPort} ({SwarmEdgeStack.ConfigName(edge, haproxy)})";
     }
 
     public Task<CommandResult> DeployAsync(CancellationToken ct) => steps.CommandAsync(Commands.Deploy(), ct, streamOutput: true);

@@ -17,7 +17,7 @@ namespace DevOpsAgent.Core.Swarm;
 /// twice on a node), which update <c>stop-first</c>. Keys Swarm rejects or ignores (build, container_name,
 /// depends_on, restart, profiles, …) are dropped or translated. Pure: renders text, runs nothing.
 /// </summary>
-public sealed class SwarmStackFile
+public sealed partial class SwarmStackFile
 {
     /// <summary>The service keys the Compose file format 3.8 schema allows (the one <c>docker stack deploy</c> validates against).</summary>
     private static readonly HashSet<string> SwarmServiceKeys =
@@ -31,9 +31,10 @@ public sealed class SwarmStackFile
 
     private readonly IReadOnlyDictionary<string, ComposeService> _services;
 
-    private SwarmStackFile(string text, IReadOnlyList<string> built, IReadOnlyList<string> services, IReadOnlyList<string> notes, IReadOnlyDictionary<string, ComposeService> model)
+    private SwarmStackFile(string text, IReadOnlyList<string> built, IReadOnlyList<string> services, IReadOnlyList<string> notes, IReadOnlyDictionary<string, ComposeService> model, SwarmEdgeTarget? edge)
     {
         _services = model;
+        Edge = edge;
         Text = text;
         Built = built;
         Services = services;
@@ -57,11 +58,12 @@ public sealed class SwarmStackFile
         $"{registry}/{project.ToLowerInvariant()}-{service.ToLowerInvariant()}:{release}";
 
     /// <summary>The stack file of one compose file.</summary>
-    public static SwarmStackFile From(ProjectFile compose, string project, string release, SwarmConfig swarm) =>
-        From([compose], project, release, swarm);
+    public static SwarmStackFile From(ProjectFile compose, string project, string release, SwarmConfig swarm, string? stack = null) =>
+        From([compose], project, release, swarm, stack);
 
     /// <summary>The stack file of the environment's compose files, merged as compose merges them.</summary>
-    public static SwarmStackFile From(IReadOnlyList<ProjectFile> files, string project, string release, SwarmConfig swarm)
+    /// <param name="stack">The stack's name (the environment's compose project); the edge's network is named after it.</param>
+    public static SwarmStackFile From(IReadOnlyList<ProjectFile> files, string project, string release, SwarmConfig swarm, string? stack = null)
     {
         var parsed = files.ToDictionary(f => f.Path, ComposeFile.Parse, StringComparer.Ordinal);
         var model = files.Count == 1 ? parsed[files[0].Path] : ComposeModel.Build(ComposeSet.Of([.. files.Select(f => f.Path)], production: true), parsed);
@@ -71,6 +73,7 @@ public sealed class SwarmStackFile
         }
 
         var named = SlotLayout.NamedVolumes(model);
+        var edge = EdgeTarget(model, swarm, stack ?? project);
         var notes = new List<string>();
         var built = new List<string>();
         var services = new YamlMappingNode();
@@ -81,7 +84,7 @@ public sealed class SwarmStackFile
                 built.Add(service.Name);
             }
 
-            services.Add(service.Name, Service(service, SlotLayout.LooksStateful(service, named), project, release, swarm, notes));
+            services.Add(service.Name, Service(service, SlotLayout.LooksStateful(service, named), service.Name == edge?.Service, project, release, swarm, notes));
         }
 
         if (model.Services.Any(s => s["networks"] is null && s["network_mode"] is null))
@@ -123,14 +126,19 @@ public sealed class SwarmStackFile
             }
         }
 
-        return new SwarmStackFile(Render(root), built, [.. model.Services.Select(s => s.Name)], notes, model.Services.ToDictionary(s => s.Name));
+        if (edge is not null)
+        {
+            AddEdgeNetwork(root, edge);
+        }
+
+        return new SwarmStackFile(Render(root), built, [.. model.Services.Select(s => s.Name)], notes, model.Services.ToDictionary(s => s.Name), edge);
     }
 
     /// <summary>The same stack file, its service list cut to <paramref name="services"/> (what a rollback waits on and checks).</summary>
     public SwarmStackFile Only(IEnumerable<string> services)
     {
         var keep = services.ToHashSet(StringComparer.Ordinal);
-        return new SwarmStackFile(Text, [.. Built.Where(keep.Contains)], [.. Services.Where(keep.Contains)], Notes, _services);
+        return new SwarmStackFile(Text, [.. Built.Where(keep.Contains)], [.. Services.Where(keep.Contains)], Notes, _services, Edge);
     }
 
     /// <summary>
@@ -176,7 +184,7 @@ public sealed class SwarmStackFile
         _services.TryGetValue(name, out var service) ? service
         : throw new InvalidInputException($"'{InputText.Quote(name)}' is not a service of the compose files ({string.Join(", ", _services.Keys)})");
 
-    private static YamlMappingNode Service(ComposeService service, bool stateful, string project, string release, SwarmConfig swarm, List<string> notes)
+    private static YamlMappingNode Service(ComposeService service, bool stateful, bool entry, string project, string release, SwarmConfig swarm, List<string> notes)
     {
         var copy = new YamlMappingNode();
         YamlMappingNode? userDeploy = null;
@@ -201,6 +209,12 @@ public sealed class SwarmStackFile
                 case "depends_on":
                     // Swarm starts every service at once and ignores the order; the health checks and restarts converge.
                     break;
+                case "ports" when entry:
+                    // The edge publishes it: a task without a host port can start next to the one it replaces.
+                    break;
+                case "networks" when entry:
+                    copy.Add(key, WithEdgeNetwork(value));
+                    break;
                 case "ports":
                     publishes = true;
                     copy.Add(key, swarm.EndpointMode == SwarmEndpointMode.Dnsrr ? HostModePorts(service, (YamlSequenceNode)value, notes) : value);
@@ -214,8 +228,18 @@ public sealed class SwarmStackFile
             }
         }
 
-        var edge = publishes && swarm.EndpointMode == SwarmEndpointMode.Dnsrr;
-        copy.Add("deploy", Deploy(userDeploy, restart, stateful, edge, swarm));
+        if (entry && service["networks"] is null && service["network_mode"] is null)
+        {
+            copy.Add("networks", new YamlSequenceNode(new YamlScalarNode("default"), new YamlScalarNode(EdgeNetworkKey)));
+        }
+
+        var hostPorts = publishes && swarm.EndpointMode == SwarmEndpointMode.Dnsrr;
+        if (!stateful && !hostPorts && swarm.Drain > TimeSpan.Zero)
+        {
+            Drain(service, copy, swarm.Drain, notes);
+        }
+
+        copy.Add("deploy", Deploy(userDeploy, restart, stateful, hostPorts, swarm));
         return copy;
     }
 

@@ -37,7 +37,25 @@ public sealed class SwarmConfigTests
         Assert.Equal(new SwarmConfig { Registry = "registry.example.com" }, Read("engine: swarm\nregistry: registry.example.com").Swarm);
     }
 
+    [Fact]
+    public void The_edge_is_turned_on_with_true_or_a_mapping_and_brings_a_drain_of_15s_unless_told()
+    {
+        var on = Read("engine: swarm\nregistry: r:5000\nswarm:\n  endpoint_mode: dnsrr\n  edge: true").Swarm!;
+        var tuned = Read("engine: swarm\nregistry: r:5000\nswarm:\n  drain: 0s\n  edge:\n    service: web\n    image: r:5000/haproxy:2.8\n    health: /healthz").Swarm!;
+
+        Assert.Equal((new SwarmEdgeConfig(), TimeSpan.FromSeconds(15)), (on.Edge, on.Drain));
+        Assert.Equal((new SwarmEdgeConfig { Service = "web", Image = "r:5000/haproxy:2.8", HealthPath = "/healthz" }, TimeSpan.Zero), (tuned.Edge, tuned.Drain));
+        Assert.Equal((null, TimeSpan.Zero), (Read("engine: swarm\nregistry: r:5000\nswarm:\n  edge: false").Swarm!.Edge, Read("engine: swarm\nregistry: r:5000").Swarm!.Drain));
+        Assert.Equal(TimeSpan.FromSeconds(20), Read("engine: swarm\nregistry: r:5000\nswarm:\n  drain: 20s").Swarm!.Drain);
+    }
+
     [Theory]
+    [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  edge: maybe", "environments/production/swarm/edge: should be true or false (line 12)")]
+    [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  edge:\n    port: 80", "environments/production/swarm/edge/port: unknown key (expected one of: service, image, health) (line 13)")]
+    [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  edge:\n    health: healthz", "environments/production/swarm/edge/health: should be a path starting with '/', without spaces, quotes or '#' (line 13)")]
+    [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  edge:\n    image: 'Haproxy latest'", "environments/production/swarm/edge/image: should be an image reference such as haproxy:2.6 or registry:5000/haproxy:2.6 (line 13)")]
+    [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  edge:\n    service: 'web front'", "environments/production/swarm/edge/service: should be a service name of the compose files (letters, digits, '.', '_', '-') (line 13)")]
+    [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  drain: 11m", "environments/production/swarm/drain: should be from 0s to 10m (line 12)")]
     [InlineData("engine: swarm", "environments/production/registry: required")]
     [InlineData("engine: kubernetes", "environments/production/engine: should be compose or swarm (line 9)")]
     [InlineData("registry: 10.77.0.1:5000", "environments/production/registry: only with engine: swarm or hosts: (line 9)")]

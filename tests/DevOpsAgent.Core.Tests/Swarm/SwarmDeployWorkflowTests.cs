@@ -13,7 +13,7 @@ public sealed class SwarmDeployWorkflowTests
 {
     private const string Canary = "canary-secret-5f1e";
 
-    private static AgentConfig Config() => AgentConfig.Read(YamlConfigLoader.Parse("""
+    private static AgentConfig Config(string swarm = "{ endpoint_mode: dnsrr, monitor: 1s }") => AgentConfig.Read(YamlConfigLoader.Parse($"""
         project: shop
         repository: /srv/shop.git
         compose_files: [docker-compose.prod.yml]
@@ -25,7 +25,7 @@ public sealed class SwarmDeployWorkflowTests
             tag: v1.1.0
             engine: swarm
             registry: 10.77.0.1:5000
-            swarm: { endpoint_mode: dnsrr, monitor: 1s }
+            swarm: {swarm}
             health:
               timeout: 1s
               interval: 10ms
@@ -51,6 +51,8 @@ public sealed class SwarmDeployWorkflowTests
             .Answer("docker service ls", standardOutput: "shop-swarm_db replicated 1/1\nshop-swarm_backend replicated 1/1\nshop-swarm_frontend global 3/3\n")
             .Answer(t => t.Contains("docker service inspect", StringComparison.Ordinal) && !deployed, standardOutput: before)
             .Answer("docker service inspect", standardOutput: after)
+            .Answer("desired-state=running", standardOutput: "shop-swarm_db.1\tRunning 9 seconds ago\nshop-swarm_backend.1\tRunning 5 seconds ago\n"
+                + "shop-swarm_frontend.a\tRunning 1 second ago\nshop-swarm_frontend.b\tRunning 2 seconds ago\nshop-swarm_frontend.c\tRunning 3 seconds ago\n")
             .Answer("docker service ps", standardOutput: "shop-swarm_backend.1\timg\tdahost2\tShutdown\tFailed\ttask: non-zero exit (1)\n")
             .Answer("docker network ls", standardOutput: "shop-swarm_internal\n")
             .Answer("alembic current", standardOutput: "0001 (head)\n")
@@ -119,6 +121,24 @@ public sealed class SwarmDeployWorkflowTests
         Assert.True(result.ExitCode != ExitCodes.Success, string.Join("\n", result.Record.Steps));
         Assert.Contains("did not settle", result.Record.Error, StringComparison.Ordinal);
         Assert.Contains("backend updating", result.Record.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_the_edge_its_own_stack_is_written_and_deployed_before_the_app_stack_which_no_longer_publishes_the_port()
+    {
+        var config = Config("{ endpoint_mode: dnsrr, monitor: 1s, edge: true }");
+        var runner = Server("completed");
+        await new SwarmDeployWorker(config, runner, new ListHistory([]), new Quiet(), TimeProvider.System)
+            .DeployAsync(new DeployRequest(config.Environment("swarm"), GitRef.Parse("v1.1.0"), "tester"), CancellationToken.None);
+
+        var texts = runner.Commands.Select(c => c.Text).ToList();
+        var edge = texts.IndexOf("cd /var/www/shop && ( set -a && . ./.env && set +a && docker stack deploy --with-registry-auth --prune --resolve-image never -c .devops-agent/swarm/edge/stack.yml shop-swarm-edge )");
+        var app = texts.IndexOf("cd /var/www/shop && ( set -a && . ./.env && set +a && docker stack deploy --with-registry-auth --prune --resolve-image never -c .devops-agent/swarm/stack.yml shop-swarm )");
+        Assert.True(edge >= 0 && app > edge, string.Join("\n", texts));
+        Assert.Contains(texts[..edge], t => t.Contains("/var/www/shop/.devops-agent/swarm/edge/haproxy.cfg", StringComparison.Ordinal)
+            && t.Contains("server-template task 32 tasks.shop-swarm_frontend:80", StringComparison.Ordinal));
+        Assert.Contains(texts, t => t.Contains("/var/www/shop/.devops-agent/swarm/stack.yml", StringComparison.Ordinal)
+            && t.Contains("name: shop-swarm-edge", StringComparison.Ordinal) && !t.Contains("published:", StringComparison.Ordinal));
     }
 
     private sealed class Quiet : IDeployObserver
