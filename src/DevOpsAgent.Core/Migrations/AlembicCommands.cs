@@ -39,8 +39,11 @@ public sealed record AlembicCommands(ComposeCommands Compose, MigrationsConfig C
     /// the first that fails. Needs a shell in the image: <see cref="MigrationCoordinator"/> falls back to three runs
     /// when there is none.
     /// </summary>
-    public ShellCommand Inspect() =>
-        InContainer("sh", "-c", $"alembic current && echo \"{InspectSeparator}\" && alembic heads && echo \"{InspectSeparator}\" && alembic history");
+    public ShellCommand Inspect() => InContainer("sh", "-c", InspectScript);
+
+    /// <summary>The shell script of <see cref="Inspect"/>, for any container that runs the release's alembic.</summary>
+    public const string InspectScript =
+        $"alembic current && echo \"{InspectSeparator}\" && alembic heads && echo \"{InspectSeparator}\" && alembic history";
 
     /// <summary>
     /// The SQL the upgrade from <paramref name="current"/> (null: an empty database) to <paramref name="head"/>

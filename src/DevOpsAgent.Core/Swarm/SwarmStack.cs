@@ -86,10 +86,13 @@ public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, En
     }
 
     /// <summary>alembic in a one-off container of <paramref name="image"/> on the stack's network.</summary>
-    public ShellCommand Alembic(SwarmStackFile stack, string image, params string[] arguments)
+    public ShellCommand Alembic(SwarmStackFile stack, string image, params string[] arguments) => MigrationsOneOff(stack, image, ["alembic", .. arguments]);
+
+    /// <summary><paramref name="command"/> in a one-off container of <paramref name="image"/> with the migrations service's network and environment.</summary>
+    private ShellCommand MigrationsOneOff(SwarmStackFile stack, string image, params string[] command)
     {
         var migrations = config.Migrations!;
-        return Commands.OneOff(image, stack.NetworkOf(migrations.Service, migrations.DatabaseService), stack.EnvironmentOf(migrations.Service), ["alembic", .. arguments]);
+        return Commands.OneOff(image, stack.NetworkOf(migrations.Service, migrations.DatabaseService), stack.EnvironmentOf(migrations.Service), command);
     }
 
     /// <summary>The database's revision, asked until the database answers (it may still be starting) or the health timeout passes.</summary>
@@ -101,13 +104,7 @@ public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, En
             var result = await Runner.RunAsync(Alembic(stack, image, "current"), ct);
             if (result.Succeeded || dryRun)
             {
-                var ids = AlembicOutput.RevisionIds(result.StandardOutput);
-                return ids.Count switch
-                {
-                    0 => null,
-                    1 => ids[0],
-                    _ => throw new DevOpsAgentException($"the database has several alembic revisions ({string.Join(", ", ids)}); merge the heads first", ExitCodes.CommandFailed),
-                };
+                return OneRevision(result.StandardOutput);
             }
 
             if (steps.Time.GetUtcNow() >= deadline)
@@ -119,12 +116,26 @@ public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, En
         }
     }
 
+    private static string? OneRevision(string currentOutput)
+    {
+        var ids = AlembicOutput.RevisionIds(currentOutput);
+        return ids.Count switch
+        {
+            0 => null,
+            1 => ids[0],
+            _ => throw new DevOpsAgentException($"the database has several alembic revisions ({string.Join(", ", ids)}); merge the heads first", ExitCodes.CommandFailed),
+        };
+    }
+
     /// <summary>What the release's migrations bring to the database.</summary>
     public async Task<MigrationPlan> PlanAsync(SwarmStackFile stack, string image, CancellationToken ct)
     {
-        var current = await CurrentRevisionAsync(stack, image, ct);
-        var heads = AlembicOutput.RevisionIds((await steps.CommandAsync(Alembic(stack, image, "heads"), ct)).StandardOutput);
-        var graph = AlembicOutput.History((await steps.CommandAsync(Alembic(stack, image, "history"), ct)).StandardOutput);
+        // current, heads and history in one container; apart (current asked until the database answers) when that fails.
+        var once = await Runner.RunAsync(MigrationsOneOff(stack, image, "sh", "-c", AlembicCommands.InspectScript), ct);
+        var outputs = once.Succeeded ? AlembicOutput.Inspection(once.StandardOutput) : null;
+        var current = outputs is { } read ? OneRevision(read.Current) : await CurrentRevisionAsync(stack, image, ct);
+        var heads = AlembicOutput.RevisionIds(outputs?.Heads ?? (await steps.CommandAsync(Alembic(stack, image, "heads"), ct)).StandardOutput);
+        var graph = AlembicOutput.History(outputs?.History ?? (await steps.CommandAsync(Alembic(stack, image, "history"), ct)).StandardOutput);
         var pending = heads.Count == 1 ? AlembicOutput.Between(current, heads[0], graph).Select(r => new PendingMigration(r.Id, r.Message, true)).ToList() : [];
         return new MigrationPlan(current, dryRun && heads.Count == 0 ? ["<head>"] : heads, pending);
     }

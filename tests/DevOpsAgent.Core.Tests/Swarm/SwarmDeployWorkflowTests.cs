@@ -13,10 +13,11 @@ public sealed class SwarmDeployWorkflowTests
 {
     private const string Canary = "canary-secret-5f1e";
 
-    private static AgentConfig Config(string swarm = "{ endpoint_mode: dnsrr, monitor: 1s }") => AgentConfig.Read(YamlConfigLoader.Parse($"""
+    private static AgentConfig Config(string swarm = "{ endpoint_mode: dnsrr, monitor: 1s }", string migrations = "") => AgentConfig.Read(YamlConfigLoader.Parse($"""
         project: shop
         repository: /srv/shop.git
         compose_files: [docker-compose.prod.yml]
+        {migrations}
         environments:
           swarm:
             server: 10.77.0.11
@@ -75,6 +76,22 @@ public sealed class SwarmDeployWorkflowTests
         Assert.DoesNotContain(runner.Commands, c => c.Text.Contains("docker service rollback", StringComparison.Ordinal));
         Assert.DoesNotContain(Canary, System.Text.Json.JsonSerializer.Serialize(result.Record));
         Assert.DoesNotContain(runner.Commands, c => c.Text.Contains(Canary, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_migrations_plan_reads_current_heads_and_history_from_one_container()
+    {
+        var config = Config(migrations: "migrations: { service: backend, database_service: db }");
+        var separator = DevOpsAgent.Core.Migrations.AlembicCommands.InspectSeparator;
+        var runner = new RecordingCommandRunner("deploy@10.77.0.11:22")
+            .Answer(separator, standardOutput: $"0001\n{separator}\n0001 (head)\n{separator}\n<base> -> 0001 (head), create items\n")
+            .AppendRulesFrom(Server("completed"));
+        var result = await new SwarmDeployWorker(config, runner, new ListHistory([]), new Quiet(), TimeProvider.System)
+            .DeployAsync(new DeployRequest(config.Environment("swarm"), GitRef.Parse("v1.1.0"), "tester"), CancellationToken.None);
+
+        Assert.True(result.Record.Steps.Any(s => s.Name == "migrations plan" && s.Detail == "database at 0001, no migrations pending"), string.Join("\n", result.Record.Steps));
+        Assert.Single(runner.Commands, c => c.Text.Contains(separator, StringComparison.Ordinal));
+        Assert.DoesNotContain(runner.Commands, c => c.Text.Contains("alembic heads", StringComparison.Ordinal) && !c.Text.Contains(separator, StringComparison.Ordinal));
     }
 
     /// <summary>
