@@ -37,8 +37,14 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
                 healthySince = roundStarted;
             }
 
-            // A container that exited for good, or restarts again and again, will not become healthy by waiting.
+            // A container that exited for good, restarts again and again, or that Docker judged unhealthy (and fails its
+            // healthcheck run now too), will not become healthy by waiting: a broken release fails at once, not at the deadline.
             var hopeless = Hopeless(states, firstRestarts);
+            if (healthySince is null && !singlePass)
+            {
+                hopeless.AddRange(await ConfirmedUnhealthyAsync(states, cancellationToken));
+            }
+
             if (hopeless.Count > 0 && healthySince is null)
             {
                 checks[0] = checks[0] with { Passed = false, Detail = $"{checks[0].Detail}; not waiting: {string.Join("; ", hopeless)}" };
@@ -83,6 +89,25 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
         [.. states.Where(s => s.IsGoneForGood).Select(s => $"{s.Service} exited with code {s.ExitCode} and its restart policy ({(s.RestartPolicy.Length == 0 ? "none" : s.RestartPolicy)}) will not start it again")
             .Concat(states.Where(s => s.RestartCount - firstRestarts.GetValueOrDefault(s.Name, s.RestartCount) >= CrashLoopRestarts)
                 .Select(s => $"{s.Service} restarted {s.RestartCount - firstRestarts[s.Name]} times while the checks ran (a crash loop)"))];
+
+    /// <summary>
+    /// Containers Docker judged unhealthy whose own healthcheck, run now, fails as well (so not one that recovered
+    /// since Docker's last probe); one whose test the agent cannot run is taken at Docker's word.
+    /// </summary>
+    private async Task<List<string>> ConfirmedUnhealthyAsync(IReadOnlyList<ContainerState> states, CancellationToken cancellationToken)
+    {
+        var confirmed = new List<string>();
+        foreach (var container in states.Where(s => s.IsUnhealthy))
+        {
+            if (!container.CanProbe || !(await runner.RunAsync(HealthCommands.ProbeNow(container), cancellationToken)).Succeeded)
+            {
+                confirmed.Add($"{container.Service} is unhealthy (Docker's healthcheck failed its retries"
+                    + (container.CanProbe ? ", and fails when run now)" : ")"));
+            }
+        }
+
+        return confirmed;
+    }
 
     private async Task<List<CheckResult>> RunChecksAsync(IReadOnlyList<string> services, IReadOnlyList<ContainerState> states, CancellationToken cancellationToken)
     {
