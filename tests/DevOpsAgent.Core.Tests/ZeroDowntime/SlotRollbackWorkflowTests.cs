@@ -52,24 +52,25 @@ public sealed class SlotRollbackWorkflowTests
         + $"\"deployed_by\":\"alice\",\"deploy_id\":\"d-{version}\",\"revision\":\"{revision}\",\"slot\":\"{slot}\"}}";
 
     /// <summary>
-    /// Blue serves v1.1.0 at revision 0002; green holds v1.0.0 (0001), stopped and kept. The database is at
-    /// <paramref name="databaseAt"/> until alembic downgrades it.
+    /// Blue serves v1.1.0, recorded at <paramref name="servingRevision"/>; green holds v1.0.0 (0001), stopped and kept.
+    /// The database is at <paramref name="databaseAt"/> until alembic downgrades it.
     /// </summary>
-    private static RecordingCommandRunner Server(string databaseAt = "0002")
+    private static RecordingCommandRunner Server(string servingRevision = "0002", string databaseAt = "0002")
     {
         var runner = new RecordingCommandRunner("deploy@staging.example.com:22");
         bool Downgraded() => runner.Commands.Any(c => c.Text.Contains("alembic downgrade", StringComparison.Ordinal));
         return runner
             .Answer("docker compose version", standardOutput: "v1\n")
             .Answer("if mkdir", standardOutput: "acquired\n")
-            .Answer("cat /var/www/shop/.devops-agent/release.json", standardOutput: Release(Newer, "v1.1.0", "0002", "blue") + "\n")
-            .Answer("cat /var/www/shop/.devops-agent/releases.jsonl", standardOutput: Release(Older, "v1.0.0", "0001", "green") + "\n" + Release(Newer, "v1.1.0", "0002", "blue") + "\n")
+            .Answer("cat /var/www/shop/.devops-agent/release.json", standardOutput: Release(Newer, "v1.1.0", servingRevision, "blue") + "\n")
+            .Answer("cat /var/www/shop/.devops-agent/releases.jsonl", standardOutput: Release(Older, "v1.0.0", "0001", "green") + "\n" + Release(Newer, "v1.1.0", servingRevision, "blue") + "\n")
             .Answer(t => t.EndsWith("cat docker-compose.prod.yml", StringComparison.Ordinal), standardOutput: Compose)
             .Answer($"label=devops-agent.commit={Older}", standardOutput: "2 2\n")
             .Answer("project=shop-staging-green --filter label=com.docker.compose.service=frontend --filter label=com.docker.compose.oneoff=False | wc -l)", standardOutput: "0 2\n")
             .Answer("project=shop-staging-blue --filter label=com.docker.compose.service=backend --filter label=com.docker.compose.oneoff=False | wc -l)", standardOutput: "1 1\n")
             .Answer(t => t.Contains("alembic current", StringComparison.Ordinal) && !Downgraded(), standardOutput: databaseAt + " (head)\n")
             .Answer("alembic current", standardOutput: "0001\n")
+            .Answer("alembic downgrade", standardOutput: databaseAt == "0001" ? "" : $"INFO  [alembic.runtime.migration] Running downgrade {databaseAt} -> 0001, add items.description\n")
             .Answer("xargs -r docker inspect --format", standardOutput: "backend\t/shop-staging-green_backend_1\trunning\thealthy\nfrontend\t/shop-staging-green_frontend_1\trunning\thealthy\n")
             .Answer("docker inspect -f '{{with index .NetworkSettings.Networks \"shop-staging-edge\"}}", standardOutput: "172.28.0.9\n")
             .Answer("http://172.28.0.9:80/health", standardOutput: "{\"status\":\"healthy\"}\n200")
@@ -106,18 +107,20 @@ public sealed class SlotRollbackWorkflowTests
         Assert.Contains(texts, t => t.StartsWith("(id=$(docker ps -q --filter label=com.docker.compose.project=shop-staging-data --filter label=com.docker.compose.service=db", StringComparison.Ordinal)
             && t.EndsWith("docker exec \"$id\" sh -c 'pg_isready -U \"${POSTGRES_USER:-postgres}\"')", StringComparison.Ordinal));
 
-        // The switch comes before the downgrade, which runs in blue's running backend and is proven by a second read.
+        // The switch comes before the downgrade, which runs in blue's running backend straight away (the recorded
+        // revisions differ) and is proven by a read after it.
         var downgrade = IndexOf("docker exec \"$id\" alembic downgrade 0001");
         Assert.True(IndexOf("set server app/green state ready; disable health app/green; set server app/blue state drain") < downgrade);
         Assert.Contains("project=shop-staging-blue --filter label=com.docker.compose.service=backend", texts[downgrade], StringComparison.Ordinal);
-        Assert.Equal(2, texts.Count(t => t.Contains("alembic current", StringComparison.Ordinal)));
+        Assert.True(downgrade < IndexOf("alembic current"));
+        Assert.Single(texts, t => t.Contains("alembic current", StringComparison.Ordinal));
         Assert.True(downgrade < IndexOf("http://localhost:8080/health"));
     }
 
     [Fact]
-    public async Task A_database_already_at_the_releases_revision_is_not_downgraded_only_read()
+    public async Task When_both_releases_are_recorded_at_the_same_revision_the_database_is_only_read_and_not_downgraded()
     {
-        var runner = Server(databaseAt: "0001");
+        var runner = Server(servingRevision: "0001", databaseAt: "0001");
 
         var result = await RollbackAsync(runner);
 
@@ -126,4 +129,24 @@ public sealed class SlotRollbackWorkflowTests
         Assert.DoesNotContain(runner.Commands, c => c.Text.Contains("alembic downgrade", StringComparison.Ordinal));
         Assert.Single(runner.Commands, c => c.Text.Contains("alembic current", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_database_found_at_the_target_though_recorded_elsewhere_is_left_there_and_said_so()
+    {
+        var runner = Server(servingRevision: "0002", databaseAt: "0001");
+
+        var result = await RollbackAsync(runner);
+
+        Assert.True(result.ExitCode == 0, result.Record.Error);
+        Assert.Equal("already at 0001 (recorded 0002)", result.Record.Steps.Single(s => s.Name == "rollback: database").Detail);
+    }
+
+    [Fact]
+    public void The_revision_a_downgrade_started_from_is_read_from_alembics_log() =>
+        Assert.Equal(("0003", (string?)null), (
+            DevOpsAgent.Core.Migrations.AlembicOutput.DowngradedFrom([
+                "INFO  [alembic.runtime.migration] Context impl PostgresqlImpl.",
+                "INFO  [alembic.runtime.migration] Running downgrade 0003 -> 0002, add audit",
+                "INFO  [alembic.runtime.migration] Running downgrade 0002 -> 0001, add items.description"]),
+            DevOpsAgent.Core.Migrations.AlembicOutput.DowngradedFrom(["INFO  [alembic.runtime.migration] Will assume transactional DDL."])));
 }
