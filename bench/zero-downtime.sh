@@ -9,11 +9,16 @@
 #
 #   bench/zero-downtime.sh [cycles]      (default 10: 20 switches, 10 automatic rollbacks; or BENCH_CYCLES)
 #
+# Then, still under load, KEPT_CYCLES (default 2) rollbacks to a slot kept running: a deploy of v1.1.0 with
+# keep_previous_running (3m: the stop it leaves behind must not outlive the run by much) leaves v1.0.0's slot
+# running, and `rollback --to v1.0.0` is a switch alone.
+#
 # Out of the other stacks' way: folder /var/www/bench-zd on `production`, compose projects bench-zd{,-data,-blue,
 # -green,-edge}, HTTP port 18092; all torn down at the end.
 set -euo pipefail
 
 CYCLES=${1:-${BENCH_CYCLES:-10}}
+KEPT_CYCLES=${KEPT_CYCLES:-2}
 RATE=${RATE:-120}
 WORKERS=${WORKERS:-12}
 APP=/var/www/bench-zd
@@ -54,7 +59,11 @@ run() {
   dotnet "$AGENT_DLL" --config "$WORK/devops-agent.yml" --history "$WORK/history.db" "$@" >"$WORK/agent.log" 2>&1 || code=$?
   [ "$code" = "$expected" ] || { log "exit $code, expected $expected: $*"; cat "$WORK/agent.log" >&2; exit 1; }
   # BENCH_LOGS=dir keeps every operation's output (its steps and their times) for a closer look.
-  if [ -n "${BENCH_LOGS:-}" ]; then mkdir -p "$BENCH_LOGS"; ops=$((${ops:-0} + 1)); cp "$WORK/agent.log" "$BENCH_LOGS/$(printf %02d "$ops")-$1-${*: -1}.log"; fi
+  # Numbered by the files already there: a timed operation runs in a subshell, where a counter would not last.
+  if [ -n "${BENCH_LOGS:-}" ]; then
+    mkdir -p "$BENCH_LOGS"; local ops; ops=$(($(find "$BENCH_LOGS" -name '*.log' | wc -l) + 1))
+    cp "$WORK/agent.log" "$BENCH_LOGS/$(printf %02d "$ops")-$1-${*: -1}.log"
+  fi
 }
 deploy() { run "$1" deploy production --project-dir "$ROOT/examples/fullstack" --ref "$2"; }
 switch_time() { grep -oE '(rollback: )?switch \([0-9.]+s\)' "$WORK/agent.log" | grep -oE '[0-9.]+' | tail -1; }
@@ -81,6 +90,18 @@ for cycle in $(seq 1 "$CYCLES"); do
   log "cycle $cycle/$CYCLES: deploy ${d}s (switch ${switches[-1]}s), rollback ${r}s (switch ${rollback_switches[-1]}s), broken release ${b}s"
 done
 
+kept_rollbacks=(); kept_switches=()
+if [ "$KEPT_CYCLES" -gt 0 ]; then
+  # The zero_downtime mapping ends the file.
+  printf '      keep_previous_running: 3m\n' >>"$WORK/devops-agent.yml"
+  for i in $(seq 1 "$KEPT_CYCLES"); do
+    deploy 0 v1.1.0
+    k=$(timed run 0 rollback production --to v1.0.0); kept_switches+=("$(switch_time)"); kept_rollbacks+=("$k")
+    grep -q "still holds v1.0.0: kept running, nothing to start" "$WORK/agent.log" || { log "the rollback did not find the slot running"; cat "$WORK/agent.log" >&2; exit 1; }
+    log "kept running $i/$KEPT_CYCLES: rollback ${k}s (switch ${kept_switches[-1]}s)"
+  done
+fi
+
 sleep 2
 kill -TERM "$load_pid"; wait "$load_pid" || true; load_pid=
 after=$(rows)
@@ -94,7 +115,10 @@ for i in "${!deploys[@]}"; do
 done
 echo "| median | $(median "${deploys[@]}") | $(median "${switches[@]}") | $(median "${rollbacks[@]}") | $(median "${rollback_switches[@]}") | $(median "${broken[@]}") | **$(median "${ratios[@]}")** |"
 echo
-echo "switches: $((2 * CYCLES)), automatic rollbacks of a broken release: $CYCLES"
+if [ "$KEPT_CYCLES" -gt 0 ]; then
+  echo "rollbacks to a slot kept running: $KEPT_CYCLES, median $(median "${kept_rollbacks[@]}")s, switch median $(median "${kept_switches[@]}")s (each: ${kept_switches[*]})"
+fi
+echo "switches: $((2 * CYCLES + 2 * KEPT_CYCLES)), automatic rollbacks of a broken release: $CYCLES"
 echo "requests: $(field requests) at $(field rate)/s over $(field duration_s)s, failed: $(field failed) $(field errors)"
 echo "longest gap between successful responses: $(field longest_gap_ms) ms; keep-alive connections opened: $(field keepalive_connections) (workers on keep-alive: $((WORKERS / 2)))"
 echo "versions served: $(field versions)"

@@ -24,7 +24,16 @@ public sealed record ContainerState(string Service, string Name, string Status, 
     /// Running, its healthcheck not yet judged by Docker (the first probe comes only after the interval), and a
     /// test the agent can run itself in the container.
     /// </summary>
-    public bool AwaitsFirstProbe => IsRunning && Health == "starting" && HealthTest.Count >= 2 && (HealthTest[0] == "CMD" || (HealthTest[0] == "CMD-SHELL" && HealthTest.Count == 2));
+    public bool AwaitsFirstProbe => IsRunning && Health == "starting" && CanProbe;
+
+    /// <summary>
+    /// Running and judged unhealthy by Docker: its healthcheck failed <c>retries</c> times in a row after its
+    /// <c>start_period</c>, the thresholds the stack's author chose.
+    /// </summary>
+    public bool IsUnhealthy => IsRunning && Health == "unhealthy";
+
+    /// <summary>A healthcheck the agent can run itself in the container (<c>CMD …</c> or <c>CMD-SHELL "…"</c>).</summary>
+    public bool CanProbe => HealthTest.Count >= 2 && (HealthTest[0] == "CMD" || (HealthTest[0] == "CMD-SHELL" && HealthTest.Count == 2));
 
     /// <summary>
     /// Exited (or dead) with an error and no policy that will start it again: waiting for it to become healthy is

@@ -164,7 +164,11 @@ public sealed partial class DeployWorker
         {
             await steps.RunAsync("rollback: database", async () =>
             {
-                var coordinator = new MigrationCoordinator(runner, slots.Alembic(slots.Target, migrations), time);
+                // The failed release's code runs in its slot (unhealthy, but running): alembic runs there rather than in a
+                // one-off container, which compose v1 takes many seconds to make on a loaded host.
+                var running = (await runner.RunAsync(SlotStack.RunningOf(slots.Target, migrations.Service), ct)).StandardOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var alembic = slots.Alembic(slots.Target, migrations) with { InRunningContainer = running is [var up, var all] && up == all && up != "0" };
+                var coordinator = new MigrationCoordinator(runner, alembic, time);
                 await coordinator.DowngradeAsync(state.Record.RevisionBefore, ct, observer.Output);
                 return $"{state.Record.RevisionAfter ?? "base"} → {state.Record.RevisionBefore ?? "base"} (with {slots.TargetSlot}'s migrations)";
             }, ct);
@@ -172,8 +176,9 @@ public sealed partial class DeployWorker
 
         await steps.RunAsync("rollback: stop slot", async () =>
         {
-            await steps.CommandAsync(slots.Target.Stop(), ct, streamOutput: true);
-            return $"{slots.TargetSlot} stopped; {slots.Live} serves";
+            // It never served, or no longer does: nothing waits for it to stop, and the next compose command on the server waits for the stop.
+            await steps.CommandAsync(SlotStack.StopInBackground(slots.Target), ct);
+            return $"{slots.TargetSlot} stopping in the background; {slots.Live} serves";
         }, ct);
         await steps.CommandAsync(new GitCommands(environment.Path).Checkout(state.Record.PreviousCommit!), ct);
         var report = await steps.RunAsync("rollback: health", async () =>

@@ -103,7 +103,7 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
                 // Back to the release recorded as serving (after an interruption): its own slot is the one to make live again.
                 var from = target.Commit == current.Commit ? ZeroDowntime.SlotNames.Other(live) : live;
                 var slots = await steps.RunAsync("slots", () => SlotStack.ReadAsync(steps, environment, zero, compose, from, target.Commit, grace.Token), grace.Token);
-                health = await new SlotRollback(steps, environment, config.Migrations).RollbackAsync(slots, target, startedAt, grace.Token);
+                health = await new SlotRollback(steps, environment, config.Migrations).RollbackAsync(slots, target, current.Revision, startedAt, grace.Token);
                 slot = slots.TargetSlot;
             }
             else

@@ -16,7 +16,8 @@ namespace DevOpsAgent.Core.Deploy;
 /// </summary>
 public sealed class SlotRollback(DeploySteps steps, EnvironmentConfig environment, MigrationsConfig? migrations)
 {
-    public async Task<HealthReport> RollbackAsync(SlotStack slots, ServerRelease target, DateTimeOffset logsSince, CancellationToken ct)
+    /// <param name="servingRevision">The revision recorded with the release that serves now; null when unknown.</param>
+    public async Task<HealthReport> RollbackAsync(SlotStack slots, ServerRelease target, string? servingRevision, DateTimeOffset logsSince, CancellationToken ct)
     {
         var runner = steps.Runner;
         var edge = new EdgeSwitch(runner, slots.Edge, steps.Time);
@@ -71,14 +72,30 @@ public sealed class SlotRollback(DeploySteps steps, EnvironmentConfig environmen
                 var running = (await runner.RunAsync(SlotStack.RunningOf(newer, migrations.Service), ct)).StandardOutput.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                 var alembic = slots.Alembic(newer, migrations) with { InRunningContainer = running is [var up, var all] && up == all && up != "0" };
                 var coordinator = new MigrationCoordinator(runner, alembic, steps.Time);
-                var current = await coordinator.CurrentAsync(ct);
-                if (current == target.Revision)
+                if (servingRevision is null || servingRevision == target.Revision)
                 {
-                    return $"already at {current ?? "base"}";
+                    // Recorded as the same (or unknown): read, and downgrade only if the database says otherwise.
+                    var current = await coordinator.CurrentAsync(ct);
+                    if (current == target.Revision)
+                    {
+                        return $"already at {current ?? "base"}";
+                    }
+
+                    await coordinator.DowngradeAsync(target.Revision, ct, steps.Observer.Output);
+                    return $"{current ?? "base"} → {target.Revision ?? "base"} (with {slots.Live}'s migrations)";
                 }
 
-                await coordinator.DowngradeAsync(target.Revision, ct, steps.Observer.Output);
-                return $"{current ?? "base"} → {target.Revision ?? "base"} (with {slots.Live}'s migrations)";
+                // Recorded as different: straight down, without a read first (each alembic run starts Python, seconds on a
+                // loaded host). Alembic names each step it runs, the read after the downgrade proves where it arrived.
+                var ran = new List<string>();
+                await coordinator.DowngradeAsync(target.Revision, ct, line =>
+                {
+                    ran.Add(line);
+                    steps.Observer.Output(line);
+                });
+                return AlembicOutput.DowngradedFrom(ran) is { } from
+                    ? $"{from} → {target.Revision ?? "base"} (with {slots.Live}'s migrations)"
+                    : $"already at {target.Revision ?? "base"} (recorded {servingRevision})";
             }, ct);
         }
 

@@ -50,8 +50,10 @@ public sealed record SlotStack(
 
         // A stack the agent deployed as one compose project before: its containers give way to data + slots on this deploy.
         var legacy = live is null && (await runner.RunAsync(compose.ContainerIds(), ct)).StandardOutput.Trim().Length > 0;
-        return new SlotStack(layout, zero, live, target, compose with { ProjectName = layout.DataProject, Files = [FileOf(compose, "data")] },
-            SlotOf(compose, layout, target), live is null ? null : SlotOf(compose, layout, live), legacy ? compose : null, edge);
+        // The live slot's file is the one its own deploy rendered, whose services may differ: compose still names them.
+        return new SlotStack(layout, zero, live, target,
+            compose with { ProjectName = layout.DataProject, Files = [FileOf(compose, "data")], QueriedByLabel = true, KnownServices = layout.Stateful },
+            SlotOf(compose, layout, target) with { KnownServices = layout.Stateless }, live is null ? null : SlotOf(compose, layout, live), legacy ? compose : null, edge);
     }
 
     /// <summary>Container ids of <paramref name="slot"/> that run <paramref name="commit"/>, and of all its containers: a kept slot holds the release when they agree.</summary>
@@ -129,5 +131,5 @@ public sealed record SlotStack(
     }
 
     public static ComposeCommands SlotOf(ComposeCommands compose, SlotLayout layout, string slot) =>
-        compose with { ProjectName = layout.SlotProject(slot), Files = [FileOf(compose, slot)] };
+        compose with { ProjectName = layout.SlotProject(slot), Files = [FileOf(compose, slot)], QueriedByLabel = true };
 }

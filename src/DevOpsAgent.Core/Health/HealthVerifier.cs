@@ -21,7 +21,7 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
     public async Task<HealthReport> VerifyAsync(bool singlePass, CancellationToken cancellationToken, DateTimeOffset? logsSince = null)
     {
         var deadline = time.GetUtcNow() + config.Timeout;
-        var services = (await runner.RunAsync(compose.Services(), cancellationToken)).EnsureSuccess(runner.Target)
+        var services = compose.KnownServices ?? (await runner.RunAsync(compose.Services(), cancellationToken)).EnsureSuccess(runner.Target)
             .StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         List<CheckResult> checks;
         DateTimeOffset? healthySince = null;
@@ -37,8 +37,14 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
                 healthySince = roundStarted;
             }
 
-            // A container that exited for good, or restarts again and again, will not become healthy by waiting.
+            // A container that exited for good, restarts again and again, or that Docker judged unhealthy (and fails its
+            // healthcheck run now too), will not become healthy by waiting: a broken release fails at once, not at the deadline.
             var hopeless = Hopeless(states, firstRestarts);
+            if (healthySince is null && !singlePass)
+            {
+                hopeless.AddRange(await ConfirmedUnhealthyAsync(states, cancellationToken));
+            }
+
             if (hopeless.Count > 0 && healthySince is null)
             {
                 checks[0] = checks[0] with { Passed = false, Detail = $"{checks[0].Detail}; not waiting: {string.Join("; ", hopeless)}" };
@@ -84,38 +90,55 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
             .Concat(states.Where(s => s.RestartCount - firstRestarts.GetValueOrDefault(s.Name, s.RestartCount) >= CrashLoopRestarts)
                 .Select(s => $"{s.Service} restarted {s.RestartCount - firstRestarts[s.Name]} times while the checks ran (a crash loop)"))];
 
-    private async Task<List<CheckResult>> RunChecksAsync(IReadOnlyList<string> services, IReadOnlyList<ContainerState> states, CancellationToken cancellationToken)
+    /// <summary>
+    /// Containers Docker judged unhealthy whose own healthcheck, run now, fails as well (so not one that recovered
+    /// since Docker's last probe); one whose test the agent cannot run is taken at Docker's word.
+    /// </summary>
+    private async Task<List<string>> ConfirmedUnhealthyAsync(IReadOnlyList<ContainerState> states, CancellationToken cancellationToken)
     {
-        // Docker's first probe comes a whole interval after a (re)start: the same test, run now, judges it sooner.
-        var probedNow = new List<string>();
-        foreach (var container in states.Where(s => s.AwaitsFirstProbe))
+        var confirmed = new List<string>();
+        foreach (var container in states.Where(s => s.IsUnhealthy))
         {
-            if ((await runner.RunAsync(HealthCommands.ProbeNow(container), cancellationToken)).Succeeded)
+            if (!container.CanProbe || !(await runner.RunAsync(HealthCommands.ProbeNow(container), cancellationToken)).Succeeded)
             {
-                probedNow.Add(container.Name);
+                confirmed.Add($"{container.Service} is unhealthy (Docker's healthcheck failed its retries"
+                    + (container.CanProbe ? ", and fails when run now)" : ")"));
             }
         }
 
-        var checks = new List<CheckResult> { Containers(services, states, probedNow) };
-        foreach (var http in config.Http)
-        {
-            checks.Add(await HttpAsync(runner, $"http {http.Url}", http, cancellationToken));
-        }
+        return confirmed;
+    }
 
+    /// <summary>
+    /// One round of the checks. They are independent and each is a command on the server, so they run at once: on a
+    /// loaded host a round takes its slowest check, not the sum of them all.
+    /// </summary>
+    private async Task<List<CheckResult>> RunChecksAsync(IReadOnlyList<string> services, IReadOnlyList<ContainerState> states, CancellationToken cancellationToken)
+    {
+        // Docker's first probe comes a whole interval after a (re)start: the same test, run now, judges it sooner.
+        var probes = states.Where(s => s.AwaitsFirstProbe)
+            .Select(async container => (container.Name, Passed: (await runner.RunAsync(HealthCommands.ProbeNow(container), cancellationToken)).Succeeded)).ToList();
+        var others = config.Http.Select(http => HttpAsync(runner, $"http {http.Url}", http, cancellationToken)).ToList();
         if (config.Frontend is { } frontend)
         {
-            checks.Add(await HttpAsync(runner, $"frontend {frontend}", new HttpCheck(frontend), cancellationToken));
+            others.Add(HttpAsync(runner, $"frontend {frontend}", new HttpCheck(frontend), cancellationToken));
         }
 
         if (config.DatabaseService is { } database)
         {
-            var result = await runner.RunAsync(HealthCommands.PgIsReady(databaseCompose ?? compose, database), cancellationToken);
-            var answer = (result.StandardOutput + result.StandardError).Trim();
-            checks.Add(new CheckResult($"database {database}", result.Succeeded,
-                result.Succeeded ? "pg_isready: accepting connections" : $"pg_isready exit {result.ExitCode}: {LastLine(answer)}"));
+            others.Add(DatabaseAsync(database, cancellationToken));
         }
 
-        return checks;
+        var probedNow = (await Task.WhenAll(probes)).Where(p => p.Passed).Select(p => p.Name).ToList();
+        return [Containers(services, states, probedNow), .. await Task.WhenAll(others)];
+    }
+
+    private async Task<CheckResult> DatabaseAsync(string database, CancellationToken cancellationToken)
+    {
+        var result = await runner.RunAsync(HealthCommands.PgIsReady(databaseCompose ?? compose, database), cancellationToken);
+        var answer = (result.StandardOutput + result.StandardError).Trim();
+        return new CheckResult($"database {database}", result.Succeeded,
+            result.Succeeded ? "pg_isready: accepting connections" : $"pg_isready exit {result.ExitCode}: {LastLine(answer)}");
     }
 
     private static CheckResult Containers(IReadOnlyList<string> services, IReadOnlyList<ContainerState> states, IReadOnlyList<string> probedNow)

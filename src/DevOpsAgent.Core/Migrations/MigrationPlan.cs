@@ -45,6 +45,13 @@ public static partial class AlembicOutput
     public static IReadOnlyList<string> RevisionIds(string output) =>
         [.. output.Split('\n').Select(line => RevisionLine().Match(line.Trim())).Where(m => m.Success).Select(m => m.Groups[1].Value)];
 
+    /// <summary>
+    /// The revision a downgrade started from, read from alembic's own log (<c>Running downgrade 0002 -&gt; 0001, …</c>,
+    /// one line per step, the first from where it began); null when it ran no step (already there).
+    /// </summary>
+    public static string? DowngradedFrom(IEnumerable<string> lines) =>
+        lines.Select(line => DowngradeStep().Match(line)).FirstOrDefault(m => m.Success)?.Groups[1].Value;
+
     public static IReadOnlyList<MigrationRevision> History(string output) =>
         [.. output.Split('\n').Select(line => HistoryLine().Match(line.Trim())).Where(m => m.Success).Select(m => new MigrationRevision(
             m.Groups["rev"].Value,
@@ -113,6 +120,9 @@ public static partial class AlembicOutput
         pending.Reverse();
         return pending;
     }
+
+    [GeneratedRegex(@"Running downgrade ([0-9A-Za-z_]+(?:, ?[0-9A-Za-z_]+)*) -> ")]
+    private static partial Regex DowngradeStep();
 
     [GeneratedRegex(@"^([0-9A-Za-z_]+)(?: \(.*\))?$")]
     private static partial Regex RevisionLine();

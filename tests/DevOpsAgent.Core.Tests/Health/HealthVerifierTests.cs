@@ -100,6 +100,38 @@ public sealed class HealthVerifierTests
         Assert.True(runner.Commands.Count(c => c.Text.Contains("docker exec", StringComparison.Ordinal)) >= 2);
     }
 
+    [Fact]
+    public async Task A_container_docker_judged_unhealthy_that_fails_its_healthcheck_now_fails_health_without_waiting_for_the_deadline()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer("config --services", standardOutput: "backend\n")
+            .Answer("xargs -r docker inspect", standardOutput: "backend\t/shop-production_backend_1\trunning\tunhealthy\tunless-stopped\t0\t0\t[\"CMD\",\"curl\",\"-fsS\",\"http://localhost:8000/health\"]\n")
+            .Answer("docker exec shop-production_backend_1 curl", exitCode: 22);
+
+        var report = await new HealthVerifier(runner, Compose, Strict with { Timeout = TimeSpan.FromMinutes(10) }, TimeProvider.System).VerifyAsync(false, CancellationToken.None);
+
+        var containers = Assert.Single(report.Checks, c => c.Name == "containers");
+        Assert.Equal("backend is running (unhealthy); not waiting: backend is unhealthy (Docker's healthcheck failed its retries, and fails when run now)", containers.Detail);
+        Assert.Single(runner.Commands, c => c.Text.Contains("xargs -r docker inspect", StringComparison.Ordinal));
+        Assert.Equal("timeout 10 docker exec shop-production_backend_1 curl -fsS http://localhost:8000/health",
+            Assert.Single(runner.Commands, c => c.Text.Contains("docker exec", StringComparison.Ordinal)).Text);
+        Assert.False(report.Healthy);
+    }
+
+    [Fact]
+    public async Task A_container_docker_judged_unhealthy_whose_healthcheck_passes_now_is_waited_for()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer("config --services", standardOutput: "backend\n")
+            .Answer("xargs -r docker inspect", standardOutput: "backend\t/shop-production_backend_1\trunning\tunhealthy\tunless-stopped\t0\t0\t[\"CMD-SHELL\",\"exit 0\"]\n")
+            .Answer("docker exec shop-production_backend_1", standardOutput: "");
+
+        var report = await new HealthVerifier(runner, Compose, Strict with { Timeout = TimeSpan.FromMilliseconds(200) }, TimeProvider.System).VerifyAsync(false, CancellationToken.None);
+
+        Assert.Equal("backend is running (unhealthy)", Assert.Single(report.Checks, c => c.Name == "containers").Detail);
+        Assert.True(runner.Commands.Count(c => c.Text.Contains("xargs -r docker inspect", StringComparison.Ordinal)) >= 2);
+    }
+
     /// <summary>A backend whose restart count grows by one at every inspection.</summary>
     private sealed class LoopingServer : ICommandRunner
     {
