@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fleet deploy benchmark on the multi-host bed (scripts/testbed.sh up --hosts 3): wall time of `devops-agent deploy`
-# of the reference stack to 1 host, to 3 hosts with the canary, and to 3 hosts with `canary: false`, and the ratio
-# 3 hosts / 1 host (issue 12's goal: at most 1.3x).
+# of the reference stack to 1 host, to 3 hosts with the canary, to 3 hosts with `canary: false`, and to the bed's 3-node
+# Swarm (`engine: swarm` behind the agent's edge), each as a ratio to 1 host (issue 12's goal for 3 hosts: at most 1.3x).
 #
 #   bash bench/fleet.sh [ROUNDS]     (default 2; the median of the rounds is printed)
 #
@@ -28,6 +28,11 @@ PROJECT=shop-bench
 # Its own port: the fleet tests' stack serves on the bed's (8080) on the same hosts.
 HTTP_PORT=8090
 AGENT_DLL="$ROOT/src/DevOpsAgent.Cli/bin/Release/net10.0/devops-agent.dll"
+# The 3-node Swarm phase (FLEET_BENCH_SWARM=0 skips it): stack shopbench-swarm behind the agent's edge on port 8091.
+SWARM=${FLEET_BENCH_SWARM:-1}
+SWARM_APP=/var/www/fleet-bench-swarm
+SWARM_STACK=shopbench-swarm
+SWARM_HTTP_PORT=8091
 WORK=$(mktemp -d)
 BRANCHES=()
 
@@ -48,6 +53,7 @@ teardown() {
       docker volume ls -q --filter label=\$label | xargs -r docker volume rm >/dev/null;
       docker network ls -q --filter label=\$label | xargs -r docker network rm >/dev/null; rm -rf $APP" || true
   done
+  [ "$SWARM" = 0 ] || swarm_teardown
   for branch in "${BRANCHES[@]}"; do git -C "$DEVOPS_TESTBED_HOSTS_ORIGIN" branch --quiet -D "$branch" || true; done
   rm -rf "$WORK"
 }
@@ -97,6 +103,57 @@ YML
   echo "$file"
 }
 
+# swarm_config: the environment `swarm` on the bed's 3-node Swarm (manager dahost1), behind the agent's edge, with the
+# bed's registry (a Swarm always pulls from one). Its own project (stack shopbench-swarm), folder and port.
+swarm_config() {
+  local file="$WORK/swarm.yml"
+  cat >"$file" <<YML
+project: shopbench
+repository: $DEVOPS_TESTBED_HOSTS_ORIGIN
+compose_files:
+  - docker-compose.prod.yml
+migrations:
+  service: backend
+  database_service: db
+  versions: backend/alembic/versions
+environments:
+  swarm:
+    server: $(address 1)
+    user: deploy
+    port: 22
+    path: $SWARM_APP
+    identity_file: $DEVOPS_TESTBED_HOSTS_KEY
+    known_hosts: $DEVOPS_TESTBED_HOSTS_KNOWN_HOSTS
+    tag: v1.1.0
+    engine: swarm
+    registry: $DEVOPS_TESTBED_HOSTS_REGISTRY
+    swarm:
+      update_parallelism: 1
+      monitor: 5s
+      endpoint_mode: dnsrr
+      edge: true
+    health:
+      timeout: 120s
+      interval: 1s
+      http:
+        - url: http://localhost:$SWARM_HTTP_PORT/health
+          json:
+            status: healthy
+      frontend: http://localhost:$SWARM_HTTP_PORT/
+      database: db
+      logs:
+        fail_on_errors: false
+YML
+  echo "$file"
+}
+
+swarm_teardown() {
+  remote 1 root "for stack in $SWARM_STACK $SWARM_STACK-edge; do docker stack rm \$stack >/dev/null 2>&1 || true;
+      for i in \$(seq 1 60); do [ -z \"\$(docker service ls -q --filter label=com.docker.stack.namespace=\$stack)\" ] && [ -z \"\$(docker network ls -q --filter label=com.docker.stack.namespace=\$stack)\" ] && break; sleep 1; done; done;
+      for i in \$(seq 1 60); do docker volume rm ${SWARM_STACK}_db-data >/dev/null 2>&1 || ! docker volume inspect ${SWARM_STACK}_db-data >/dev/null 2>&1 && break; sleep 1; done;
+      rm -rf $SWARM_APP" || true
+}
+
 # release NAME: a branch on the origin, v1.1.0 with VERSION NAME and a frontend change.
 release() {
   local name=$1 branch="bench-fleet-$1-$$" work="$WORK/clone"
@@ -110,11 +167,11 @@ release() {
   echo "$branch"
 }
 
-# deploy CONFIG REF: prints the wall time in seconds; a failed deploy ends the benchmark with its output.
+# deploy CONFIG REF [ENVIRONMENT]: prints the wall time in seconds; a failed deploy ends the benchmark with its output.
 deploy() {
   local started out="$WORK/deploy.log"
   started=$(now)
-  if ! dotnet "$AGENT_DLL" deploy bench --ref "$2" --config "$1" --project-dir "$ROOT/examples/fullstack" \
+  if ! dotnet "$AGENT_DLL" deploy "${3:-bench}" --ref "$2" --config "$1" --project-dir "$ROOT/examples/fullstack" \
       --history "$WORK/history.db" >"$out" 2>&1; then
     tail -30 "$out" >&2
     echo "bench: deploy of $2 with $1 failed" >&2
@@ -133,12 +190,23 @@ for i in $(seq 1 3); do
 done
 log "warm-up: v1.1.0 to 3 hosts (not timed)"
 deploy "$(config 3 true)" v1.1.0 >/dev/null
+if [ "$SWARM" != 0 ]; then
+  swarm_teardown
+  remote 1 root "install -d -o deploy -g deploy $SWARM_APP"
+  bash "$ROOT/scripts/testbed/server-env.sh" production "$SWARM_HTTP_PORT" \
+    | remote 1 deploy "umask 077 && cat >$SWARM_APP/.env.tmp && mv $SWARM_APP/.env.tmp $SWARM_APP/.env"
+  log "warm-up: v1.1.0 to the Swarm (not timed: the stack, its edge and database are created)"
+  deploy "$(swarm_config)" v1.1.0 swarm >/dev/null
+fi
 
-one=(); canary=(); parallel=()
+one=(); canary=(); parallel=(); swarm=()
 for round in $(seq 1 "$ROUNDS"); do
   t=$(deploy "$(config 1 true)" "$(release "1.1.$round-one")"); one+=("$t"); log "round $round: 1 host ${t}s"
   t=$(deploy "$(config 3 true)" "$(release "1.1.$round-canary")"); canary+=("$t"); log "round $round: 3 hosts, canary ${t}s"
   t=$(deploy "$(config 3 false)" "$(release "1.1.$round-parallel")"); parallel+=("$t"); log "round $round: 3 hosts, canary: false ${t}s"
+  if [ "$SWARM" != 0 ]; then
+    t=$(deploy "$(swarm_config)" "$(release "1.1.$round-swarm")" swarm); swarm+=("$t"); log "round $round: 3-node Swarm ${t}s"
+  fi
 done
 
 m1=$(median "${one[@]}"); mc=$(median "${canary[@]}"); mp=$(median "${parallel[@]}")
@@ -146,4 +214,8 @@ echo "fleet deploy, median of $ROUNDS rounds (wall time of devops-agent deploy, 
 printf '  1 host                  %6ss\n' "$m1"
 printf '  3 hosts, canary         %6ss   %sx one host\n' "$mc" "$(awk -v a="$mc" -v b="$m1" 'BEGIN { printf "%.2f", a / b }')"
 printf '  3 hosts, canary: false  %6ss   %sx one host\n' "$mp" "$(awk -v a="$mp" -v b="$m1" 'BEGIN { printf "%.2f", a / b }')"
+if [ "$SWARM" != 0 ]; then
+  ms=$(median "${swarm[@]}")
+  printf '  3-node Swarm (edge)     %6ss   %sx one host\n' "$ms" "$(awk -v a="$ms" -v b="$m1" 'BEGIN { printf "%.2f", a / b }')"
+fi
 echo "goal: 3 hosts <= 1.3x one host"
