@@ -43,7 +43,7 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
 
     /// <summary>The database's alembic revision; null for a database alembic never touched.</summary>
     public async Task<string?> CurrentAsync(CancellationToken cancellationToken) =>
-        OneRevision(await RunAsync(alembic.Current(), cancellationToken));
+        AlembicOutput.OneRevision(await RunAsync(alembic.Current(), cancellationToken));
 
     /// <summary>
     /// <c>alembic current</c>, <c>heads</c> and <c>history</c> in one container; in three when the image has no shell
@@ -71,17 +71,6 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
         throw new CommandFailedException(result, runner.Target);
     }
 
-    private static string? OneRevision(string currentOutput)
-    {
-        var ids = AlembicOutput.RevisionIds(currentOutput);
-        return ids.Count switch
-        {
-            0 => null,
-            1 => ids[0],
-            _ => throw new DevOpsAgentException($"the database has several alembic revisions ({string.Join(", ", ids)}); merge the heads first", ExitCodes.CommandFailed),
-        };
-    }
-
     public async Task<MigrationPlan> PlanAsync(CancellationToken cancellationToken) => (await InspectAsync(cancellationToken)).Plan;
 
     /// <summary>The plan, plus every revision of the code with whether its downgrade() does something.</summary>
@@ -89,7 +78,7 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
     {
         await EnsureDatabaseAsync(cancellationToken);
         var (currentOutput, headsOutput, historyOutput) = await AlembicInspectAsync(cancellationToken);
-        var current = OneRevision(currentOutput);
+        var current = AlembicOutput.OneRevision(currentOutput);
         var heads = AlembicOutput.RevisionIds(headsOutput);
         var graph = AlembicOutput.History(historyOutput);
         var sources = AlembicOutput.Sources(await RunAsync(alembic.Sources(), cancellationToken));
@@ -172,7 +161,7 @@ public sealed class MigrationCoordinator(ICommandRunner runner, AlembicCommands 
 
         result.EnsureSuccess(runner.Target);
         var parts = result.StandardOutput.Replace("\r\n", "\n", StringComparison.Ordinal).Split(AlembicCommands.InspectSeparator + "\n");
-        return parts.Length == 2 ? At(expected, OneRevision(parts[1])) : await VerifyAtAsync(expected, cancellationToken);
+        return parts.Length == 2 ? At(expected, AlembicOutput.OneRevision(parts[1])) : await VerifyAtAsync(expected, cancellationToken);
     }
 
     /// <summary>The container could not start a shell (none in the image): nothing of the command ran.</summary>

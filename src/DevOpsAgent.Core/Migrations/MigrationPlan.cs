@@ -41,6 +41,18 @@ public static partial class AlembicOutput
         return parts.Length == 3 ? (parts[0], parts[1], parts[2]) : null;
     }
 
+    /// <summary>The one revision <c>alembic current</c> printed; null for an empty database; several is an error.</summary>
+    public static string? OneRevision(string currentOutput)
+    {
+        var ids = AlembicOutput.RevisionIds(currentOutput);
+        return ids.Count switch
+        {
+            0 => null,
+            1 => ids[0],
+            _ => throw new DevOpsAgentException($"the database has several alembic revisions ({string.Join(", ", ids)}); merge the heads first", ExitCodes.CommandFailed),
+        };
+    }
+
     /// <summary>Revision ids from <c>alembic heads</c> or <c>alembic current</c> (<c>0002 (head)</c>).</summary>
     public static IReadOnlyList<string> RevisionIds(string output) =>
         [.. output.Split('\n').Select(line => RevisionLine().Match(line.Trim())).Where(m => m.Success).Select(m => m.Groups[1].Value)];

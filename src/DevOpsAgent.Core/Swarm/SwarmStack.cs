@@ -104,7 +104,7 @@ public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, En
             var result = await Runner.RunAsync(Alembic(stack, image, "current"), ct);
             if (result.Succeeded || dryRun)
             {
-                return OneRevision(result.StandardOutput);
+                return AlembicOutput.OneRevision(result.StandardOutput);
             }
 
             if (steps.Time.GetUtcNow() >= deadline)
@@ -116,24 +116,13 @@ public sealed partial class SwarmStack(DeploySteps steps, AgentConfig config, En
         }
     }
 
-    private static string? OneRevision(string currentOutput)
-    {
-        var ids = AlembicOutput.RevisionIds(currentOutput);
-        return ids.Count switch
-        {
-            0 => null,
-            1 => ids[0],
-            _ => throw new DevOpsAgentException($"the database has several alembic revisions ({string.Join(", ", ids)}); merge the heads first", ExitCodes.CommandFailed),
-        };
-    }
-
     /// <summary>What the release's migrations bring to the database.</summary>
     public async Task<MigrationPlan> PlanAsync(SwarmStackFile stack, string image, CancellationToken ct)
     {
         // current, heads and history in one container; apart (current asked until the database answers) when that fails.
         var once = await Runner.RunAsync(MigrationsOneOff(stack, image, "sh", "-c", AlembicCommands.InspectScript), ct);
         var outputs = once.Succeeded ? AlembicOutput.Inspection(once.StandardOutput) : null;
-        var current = outputs is { } read ? OneRevision(read.Current) : await CurrentRevisionAsync(stack, image, ct);
+        var current = outputs is { } read ? AlembicOutput.OneRevision(read.Current) : await CurrentRevisionAsync(stack, image, ct);
         var heads = AlembicOutput.RevisionIds(outputs?.Heads ?? (await steps.CommandAsync(Alembic(stack, image, "heads"), ct)).StandardOutput);
         var graph = AlembicOutput.History(outputs?.History ?? (await steps.CommandAsync(Alembic(stack, image, "history"), ct)).StandardOutput);
         var pending = heads.Count == 1 ? AlembicOutput.Between(current, heads[0], graph).Select(r => new PendingMigration(r.Id, r.Message, true)).ToList() : [];
