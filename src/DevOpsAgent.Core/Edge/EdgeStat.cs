@@ -33,11 +33,19 @@ public sealed record EdgeServer(Slot Slot, string Status, int CurrentSessions)
     /// <summary>HAProxy runs its health check on this server (false once a switch made it live and stopped them).</summary>
     public bool IsChecked => Status != "no check";
 
-    public bool InMaintenance => Status.StartsWith("MAINT", StringComparison.Ordinal);
+    /// <summary>
+    /// In maintenance and resolved: put there by the configuration (<c>disabled</c>) or by a switch. An unresolved
+    /// server is not counted: HAProxy shows <c>MAINT (resolution)</c> whether it is also disabled or is the live
+    /// slot whose container's name has not resolved yet, so only its status after resolution tells.
+    /// </summary>
+    public bool InMaintenance => Status.StartsWith("MAINT", StringComparison.Ordinal) && !IsUnresolved;
+
+    /// <summary>The server's name does not resolve (yet): no container answers to it on the edge's network.</summary>
+    public bool IsUnresolved => Status == "MAINT (resolution)";
 
     /// <summary>For messages: <c>DOWN (L7STS 403)</c>, <c>MAINT (resolution)</c>.</summary>
     public string Describe() =>
-        CheckStatus.Length == 0 || InMaintenance ? Status : $"{Status} ({CheckStatus}{(CheckCode.Length > 0 ? " " + CheckCode : "")})";
+        CheckStatus.Length == 0 || InMaintenance || IsUnresolved ? Status : $"{Status} ({CheckStatus}{(CheckCode.Length > 0 ? " " + CheckCode : "")})";
 }
 
 /// <summary>Reads HAProxy's <c>show stat</c> CSV: the header line names the columns, so their order does not matter.</summary>

@@ -81,6 +81,14 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
     {
         var deadline = time.GetUtcNow() + timeout;
         var server = await ServerAsync(slot, cancellationToken);
+        // Nothing is changed before the slot's name resolves: the live slot of a freshly started edge shows the same
+        // MAINT (resolution) as a disabled one, and moving the live slot to drain would make the edge answer 503.
+        while (server.IsUnresolved && time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(PollInterval, time, cancellationToken);
+            server = await ServerAsync(slot, cancellationToken);
+        }
+
         if (server.InMaintenance || !server.IsChecked)
         {
             // The slot was live before (its checks were stopped by that switch): checked again, from drain.
@@ -96,7 +104,7 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
             {
                 throw new DevOpsAgentException(
                     $"edge: slot {slot.Name()} ({edge.Spec.ServerAddress(slot)}:{edge.Spec.EntryPort}) is not UP after {timeout.TotalSeconds:0.#}s: HAProxy sees it {server.Describe()}"
-                    + (server.Status == "MAINT (resolution)" ? $" (no container answers to {edge.Spec.ServerAddress(slot)} on network {edge.Spec.Network})" : ""),
+                    + (server.IsUnresolved ? $" (no container answers to {edge.Spec.ServerAddress(slot)} on network {edge.Spec.Network})" : ""),
                     ExitCodes.HealthCheckFailed);
             }
 

@@ -84,6 +84,41 @@ public sealed class EdgeSwitchTests
     }
 
     [Fact]
+    public async Task The_live_slot_of_a_freshly_started_edge_is_waited_on_until_its_name_resolves_and_never_drained()
+    {
+        // Seen on the bed: the edge had just started with blue live, blue's name did not resolve yet (MAINT (resolution),
+        // which a disabled server shows too), the wait took it for maintenance and drained it: every request got a 503.
+        var reads = 0;
+        var runner = new RecordingCommandRunner()
+            .Answer(text => text.Contains("show stat", StringComparison.Ordinal) && Interlocked.Increment(ref reads) <= 3,
+                standardOutput: "# pxname,svname,scur,status,check_status,check_code,addr\napp,blue,0,MAINT (resolution),,,\napp,green,0,MAINT (resolution),,,\n")
+            .Answer("show stat", standardOutput: "# pxname,svname,scur,status,check_status,check_code,addr\napp,blue,0,UP,L7OK,200,172.28.0.5:80\napp,green,0,MAINT,,,172.28.0.6:80\n");
+
+        await new EdgeSwitch(runner, Edge, TimeProvider.System).WaitUntilUpAsync(Slot.Blue, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.Equal(4, reads);
+        Assert.All(runner.Commands, c => Assert.Equal(Edge.ShowServers(), c));
+    }
+
+    [Fact]
+    public async Task A_disabled_slot_is_moved_to_drain_for_its_checks_once_its_name_resolved()
+    {
+        var reads = 0;
+        var runner = new RecordingCommandRunner()
+            .Answer(text => text.Contains("show stat", StringComparison.Ordinal) && Interlocked.Increment(ref reads) <= 2,
+                standardOutput: "# pxname,svname,scur,status,check_status,check_code,addr\napp,blue,0,no check,,,172.28.0.5:80\napp,green,0,MAINT (resolution),,,\n")
+            .Answer(text => text.Contains("show stat", StringComparison.Ordinal) && Interlocked.Increment(ref reads) <= 4,
+                standardOutput: "# pxname,svname,scur,status,check_status,check_code,addr\napp,blue,0,no check,,,172.28.0.5:80\napp,green,0,MAINT,,,172.28.0.6:80\n")
+            .Answer("show stat", standardOutput: "# pxname,svname,scur,status,check_status,check_code,addr\napp,blue,0,no check,,,172.28.0.5:80\napp,green,0,DRAIN,L7OK,200,172.28.0.6:80\n")
+            .Answer("state", standardOutput: "\n");
+
+        await new EdgeSwitch(runner, Edge, TimeProvider.System).WaitUntilUpAsync(Slot.Green, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.Equal([Edge.Runtime("set server app/green state drain; enable health app/green")],
+            runner.Commands.Where(c => !c.Equals(Edge.ShowServers())));
+    }
+
+    [Fact]
     public async Task A_runtime_command_haproxy_refuses_is_an_error_with_its_answer()
     {
         var runner = new RecordingCommandRunner()

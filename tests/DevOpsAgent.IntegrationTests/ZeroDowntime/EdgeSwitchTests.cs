@@ -103,7 +103,7 @@ public sealed class EdgeSwitchTests(ITestOutputHelper output) : IAsyncLifetime
         await _bed.Switch.WaitUntilUpAsync(Slot.Green, UpTimeout, Token);
         using var client = new HttpClient();
         var slow = client.GetByteArrayAsync(EdgeBed.Url("/slow"), Token);
-        await WaitForSessionAsync(Slot.Blue);
+        await WaitForSessionAsync(Slot.Blue, slow);
 
         var summary = await _bed.Switch.SwitchAsync(Slot.Green, Slot.Blue, DrainTimeout, Token);
         output.WriteLine(summary);
@@ -150,10 +150,12 @@ public sealed class EdgeSwitchTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("MAINT", (await _bed.Switch.ServersAsync(Token)).Single(s => s.Slot == Slot.Blue).Status);
     }
 
-    private async Task WaitForSessionAsync(Slot slot)
+    private async Task WaitForSessionAsync(Slot slot, Task request)
     {
         while ((await _bed.Switch.ServersAsync(Token)).Single(s => s.Slot == slot).CurrentSessions == 0)
         {
+            // A request that ended (an error, or served before a read of the edge saw it) would leave this waiting for ever.
+            Assert.False(request.IsCompleted, $"the slow request ended before HAProxy counted it on {slot.Name()}: {request.Exception?.GetBaseException().Message ?? "it completed"}");
             await Task.Delay(50, Token);
         }
     }
