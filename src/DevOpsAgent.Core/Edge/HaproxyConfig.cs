@@ -16,6 +16,30 @@ public static class HaproxyConfig
 
     public const string Backend = "app";
 
+    /// <summary>
+    /// The <c>defaults</c> section both edges share (the compose slots' and a Swarm stack's): HTTP with keep-alive on
+    /// both sides, a request whose connection was refused or closed unanswered retried (on another server), short
+    /// connect and check timeouts.
+    /// </summary>
+    public static string Defaults(string checkTimeout, int retries) => $"""
+        defaults
+            mode http
+            log global
+            option httplog
+            option dontlog-normal
+            option http-keep-alive
+            timeout connect 2s
+            timeout client 60s
+            timeout server 60s
+            timeout http-request 10s
+            timeout http-keep-alive 60s
+            timeout queue 10s
+            timeout check {checkTimeout}
+            retries {retries}
+            option redispatch 1
+            retry-on conn-failure empty-response
+        """;
+
     /// <param name="live">The slot that serves; the other one is disabled. Null: neither serves yet (a first deploy).</param>
     public static string Render(EdgeSpec spec, Slot? live)
     {
@@ -27,22 +51,7 @@ public static class HaproxyConfig
                 stats socket ipv4@{RuntimeAddress}:{RuntimePort} level admin
                 stats timeout 10s
 
-            defaults
-                mode http
-                log global
-                option httplog
-                option dontlog-normal
-                option http-keep-alive
-                timeout connect 2s
-                timeout client 60s
-                timeout server 60s
-                timeout http-request 10s
-                timeout http-keep-alive 60s
-                timeout queue 10s
-                timeout check 3s
-                retries 1
-                option redispatch 1
-                retry-on conn-failure empty-response
+            {Defaults(checkTimeout: "3s", retries: 1)}
 
             # Docker's embedded DNS: a slot's containers get new addresses when they are recreated.
             resolvers docker

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Edge;
 
 namespace DevOpsAgent.Core.Swarm;
 
@@ -77,22 +78,7 @@ public static class SwarmEdgeStack
         global
             log stdout format raw local0
 
-        defaults
-            mode http
-            log global
-            option httplog
-            option dontlog-normal
-            option http-keep-alive
-            timeout connect 2s
-            timeout client 60s
-            timeout server 60s
-            timeout http-request 10s
-            timeout http-keep-alive 60s
-            timeout queue 10s
-            timeout check 2s
-            retries 3
-            option redispatch 1
-            retry-on conn-failure empty-response
+        {HaproxyConfig.Defaults(checkTimeout: "2s", retries: 3)}
 
         # Swarm's DNS on the edge network: a task's address enters when it runs and leaves when it is replaced.
         resolvers docker
