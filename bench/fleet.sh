@@ -7,6 +7,7 @@
 #
 # The 3-host environment has the bed's registry (registry: 10.77.0.1:5000): the first host builds once and pushes,
 # the others pull. FLEET_BENCH_REGISTRY= (empty) measures the fleet without one (every host builds).
+# FLEET_BENCH_LOGS=DIR keeps each deploy's output (per-host steps with their times) in DIR.
 #
 # Every timed deploy is a new release: a branch from v1.1.0 with its own VERSION and a frontend change, so every host
 # rebuilds the backend's code layers and the frontend bundle (dependencies stay cached), as a usual release does.
@@ -176,6 +177,10 @@ deploy() {
     tail -30 "$out" >&2
     echo "bench: deploy of $2 with $1 failed" >&2
     exit 1
+  fi
+  # FLEET_BENCH_LOGS=DIR keeps every deploy's output (its steps and their times), one file per deploy.
+  if [ -n "${FLEET_BENCH_LOGS:-}" ]; then
+    mkdir -p "$FLEET_BENCH_LOGS" && cp "$out" "$FLEET_BENCH_LOGS/$(date +%H%M%S)-$(basename "$1" .yml)-$2.log"
   fi
   awk -v a="$started" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'
 }

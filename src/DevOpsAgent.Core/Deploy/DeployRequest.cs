@@ -37,4 +37,12 @@ public sealed record DeployRequest(EnvironmentConfig Environment, GitRef Ref, st
     /// Null: the host builds for itself (one server, or a fleet without <c>registry:</c>).
     /// </summary>
     public SharedImages? Images { get; init; }
+
+    /// <summary>
+    /// A fleet's canary: awaited as the step "wait for canary" once everything that leaves what the host serves alone is
+    /// done (fetch, checkout, images, pre-flight) and before its first change (migrations, <c>up</c>); returns the
+    /// step's line. When the canary fails, the fleet cancels this host's deploy here, and the host undoes its checkout.
+    /// Null: nothing to wait for (one server, the canary itself, <c>canary: false</c>).
+    /// </summary>
+    public Func<CancellationToken, Task<string>>? WaitForCanary { get; init; }
 }

@@ -50,6 +50,12 @@ public sealed class DeploySteps(ICommandRunner runner, IDeployObserver observer,
             Finish(new StepRecord(name, startedAt, stopwatch.Elapsed, StepOutcome.Failed, error.Message));
             throw;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // History and the reports name the step a cancel (or a fleet stopping this host) interrupted.
+            Finish(new StepRecord(name, startedAt, stopwatch.Elapsed, StepOutcome.Failed, "cancelled"));
+            throw;
+        }
     }
 
     /// <summary>Runs a command that must succeed, its output streamed to the observer when asked.</summary>

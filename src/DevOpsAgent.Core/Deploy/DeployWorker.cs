@@ -60,6 +60,11 @@ public sealed partial class DeployWorker(AgentConfig config, ICommandRunner runn
             steps.StepStarting = state.Operation.StepAsync;
             await RecoverAsync(request, steps, state, cancellationToken);
             await PrepareAsync(request, steps, state, cancellationToken);
+            if (request.WaitForCanary is { } canary)
+            {
+                await steps.RunAsync("wait for canary", () => canary(cancellationToken), cancellationToken);
+            }
+
             await SwitchAsync(request, steps, state, cancellationToken);
             await state.Operation.ConcludeAsync(cancellationToken);
             state.Record = state.Record with { Outcome = request.DryRun ? DeployOutcome.Planned : DeployOutcome.Succeeded };

@@ -11,8 +11,8 @@ namespace DevOpsAgent.Core.Fleet;
 /// A deploy to every host of an environment (<c>hosts:</c>), each host through the one-server
 /// <see cref="DeployWorker"/> on its own runner.
 /// <list type="bullet">
-/// <item>The first host is the canary: it deploys alone (unless <c>canary: false</c>), and only once it is healthy do
-/// the others deploy, at most <c>parallel:</c> at a time.</item>
+/// <item>The first host is the canary (unless <c>canary: false</c>): the others, at most <c>parallel:</c> at a time,
+/// fetch, check out and pull while it deploys, and change nothing they serve (no <c>up</c>) until it is healthy.</item>
 /// <item>The database is migrated once, by the first host (the one with role <c>db</c>, which config puts first);
 /// the others deploy with <see cref="DeployRequest.RunMigrations"/> false.</item>
 /// <item>The environment's lock is a fleet lock on the first host, in its own folder
@@ -67,17 +67,23 @@ public sealed partial class FleetDeployWorker(
                 StartedAt = startedAt,
             }, request.LockWait, request.LockStaleAfter, cancellationToken), cancellationToken);
 
+            // The other hosts prepare (fetch, check out, pull) while the canary deploys, and wait for it to be healthy
+            // before they change anything: the canary still goes first, without its whole deploy in the fleet's time.
             var rest = environment.Canary ? 1 : 0;
-            if (environment.Canary)
-            {
-                await DeployHostAsync(run, request, 0, stop, stop.Token);
-            }
-
-            if (run.FirstFailure < 0)
+            var healthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var canary = environment.Canary ? RunCanaryAsync(run, request, stop, healthy) : Task.CompletedTask;
+            try
             {
                 await Parallel.ForEachAsync(Enumerable.Range(rest, run.Hosts.Count - rest),
                     new ParallelOptions { MaxDegreeOfParallelism = environment.Parallel, CancellationToken = stop.Token },
-                    (i, token) => new ValueTask(DeployHostAsync(run, request, i, stop, token)));
+                    (i, token) => new ValueTask(DeployHostAsync(run, request with
+                    {
+                        WaitForCanary = environment.Canary ? ct => WaitForCanaryAsync(run.Hosts[0], healthy.Task, ct) : null,
+                    }, i, stop, token)));
+            }
+            finally
+            {
+                await canary;
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -115,6 +121,42 @@ public sealed partial class FleetDeployWorker(
         }
 
         return new FleetDeployResult(record, [.. run.Lines.OfType<HostDeployLine>()], run.ExitCode);
+    }
+
+    private async Task RunCanaryAsync(FleetRun run, DeployRequest request, CancellationTokenSource stop, TaskCompletionSource healthy)
+    {
+        try
+        {
+            await DeployHostAsync(run, request, 0, stop, stop.Token);
+        }
+        finally
+        {
+            // A failed canary has cancelled the others already (stop); they end waiting, cancelled, and undo their checkout.
+            if (run.Lines[0] is { Outcome: DeployOutcome.Succeeded or DeployOutcome.Planned })
+            {
+                healthy.TrySetResult();
+            }
+            else
+            {
+                healthy.TrySetCanceled();
+            }
+        }
+    }
+
+    private async Task<string> WaitForCanaryAsync(HostConfig canary, Task healthy, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        try
+        {
+            await healthy.WaitAsync(ct);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The fleet cancels this host when the canary fails; should the canary end otherwise, this host still stops here.
+            throw new DevOpsAgentException($"stopped before changing anything: the canary {canary.Name} did not end healthy", ExitCodes.Cancelled);
+        }
+
+        return $"{canary.Name} healthy on the release (waited {time.GetElapsedTime(started).TotalSeconds:0.0}s)";
     }
 
     private async Task DeployHostAsync(FleetRun run, DeployRequest request, int index, CancellationTokenSource stop, CancellationToken token)

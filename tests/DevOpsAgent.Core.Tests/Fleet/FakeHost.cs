@@ -169,6 +169,9 @@ public sealed class FakeHost : ICommandRunner
     /// <summary>Told each command before it runs (a test cancels from here).</summary>
     public Action<string>? OnCommand { get; set; }
 
+    /// <summary>Awaited before each command runs: a test holds a host at a command until another host got somewhere.</summary>
+    public Func<string, Task>? BeforeCommand { get; set; }
+
     public IReadOnlyList<(long Sequence, string Text)> Log => [.. _log];
 
     public IReadOnlyList<string> Texts => [.. _log.Select(l => l.Text)];
@@ -184,6 +187,11 @@ public sealed class FakeHost : ICommandRunner
         var text = command.Text;
         _log.Enqueue((_probe.Next(), text));
         OnCommand?.Invoke(text);
+        if (BeforeCommand is { } hold)
+        {
+            await hold(text).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        }
+
         var hostLock = text.Contains("/var/www/shop/.devops-agent/lock", StringComparison.Ordinal);
         if (hostLock && text.Contains("if mkdir", StringComparison.Ordinal))
         {

@@ -14,6 +14,7 @@ public sealed class FleetDeployWorkflowTests
 {
     private const string Build = "docker-compose.prod.yml build";
     private const string Up = " up -d --remove-orphans";
+    private const string KeepImages = "docker image inspect -f '{{.Id}}' \"$repo:latest\"";
 
     private readonly MemoryHistory _history = new();
 
@@ -44,24 +45,48 @@ public sealed class FleetDeployWorkflowTests
                 _history, SilentObserver.Instance, TimeProvider.System)
             .DeployAsync(new DeployRequest(environment, GitRef.Parse("staging"), "alice@laptop") { TaskId = "TASK-12" }, cancellationToken);
 
+    /// <summary>Completes once <paramref name="host"/> has run a command containing <paramref name="fragment"/>.</summary>
+    private static Task Seen(FakeHost host, string fragment)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var before = host.OnCommand;
+        host.OnCommand = text =>
+        {
+            before?.Invoke(text);
+            if (text.Contains(fragment, StringComparison.Ordinal))
+            {
+                seen.TrySetResult();
+            }
+        };
+        return seen.Task;
+    }
+
     private static long LastOf(FakeHost host, string fragment) => host.Log.Last(l => l.Text.Contains(fragment, StringComparison.Ordinal)).Sequence;
 
     [Fact]
-    public async Task The_canary_deploys_alone_then_the_others_at_most_parallel_at_a_time()
+    public async Task The_others_prepare_while_the_canary_deploys_and_start_nothing_before_it_is_healthy()
     {
         var (environment, hosts, probe) = Scenario(hosts: 6, parallel: 2, rendezvous: 2);
+        // The canary's up waits for web2's and web3's builds (parallel: 2): a fleet that ran the canary alone first would
+        // never get there (the wait times out and the canary fails).
+        var built = hosts.Skip(1).Take(2).Select(h => Seen(h, Build)).ToList();
+        hosts[0].BeforeCommand = text => text.Contains(Up, StringComparison.Ordinal) ? Task.WhenAll(built) : Task.CompletedTask;
 
         var result = await DeployAsync(environment, hosts);
 
         Assert.Equal(ExitCodes.Success, result.ExitCode);
         Assert.All(hosts, h => Assert.True(h.Ran(Up), $"{h.Host.Name} never ran up"));
-        var canaryDone = LastOf(hosts[0], "rm -rf /var/www/shop/.devops-agent/lock");
-        Assert.All(hosts.Skip(1), h => Assert.True(h.Log[0].Sequence > canaryDone, $"{h.Host.Name} started before the canary finished"));
+        var canaryHealthy = LastOf(hosts[0], "release.json.tmp");
+        // No host started the release before the canary was healthy.
+        Assert.All(hosts.Skip(1), h => Assert.True(h.Log.First(l => l.Text.Contains(Up, StringComparison.Ordinal)).Sequence > canaryHealthy, $"{h.Host.Name} ran up before the canary was healthy"));
         Assert.Equal(2, probe.MaxBuilding);
-        Assert.Equal(2, probe.MaxDeploying);
+        // The canary and at most two others hold their host's lock at once.
+        Assert.Equal(3, probe.MaxDeploying);
         Assert.Equal(DeployOutcome.Succeeded, result.Record.Outcome);
         Assert.Equal(6, result.Hosts.Count);
         Assert.All(result.Hosts, l => Assert.Equal(DeployOutcome.Succeeded, l.Outcome));
+        Assert.Matches(@"^deploy@web1\.example\.com:22 healthy on the release \(waited [0-9]+\.[0-9]s\)$",
+            result.Record.Steps.First(s => s.Name == "deploy@web2.example.com:22: wait for canary").Detail);
     }
 
     [Fact]
@@ -142,8 +167,18 @@ public sealed class FleetDeployWorkflowTests
     [Fact]
     public async Task An_engine_that_dies_in_a_hosts_build_ends_rolled_back_once_the_others_are_back()
     {
-        // What the multi-host bed's test does for real: host 3's dockerd is killed while hosts 2 and 3 build.
+        // What the multi-host bed's test does for real: host 3's dockerd is killed while hosts 2 and 3 build, here once the
+        // canary is healthy (so that it has something to roll back).
         var (environment, hosts, _) = Scenario(hosts: 3, parallel: 2, rendezvous: 2);
+        var canaryDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hosts[0].OnCommand = text =>
+        {
+            if (text.Contains("release.json.tmp", StringComparison.Ordinal))
+            {
+                canaryDone.TrySetResult();
+            }
+        };
+        hosts[2].BeforeCommand = text => text.EndsWith(" build", StringComparison.Ordinal) ? canaryDone.Task : Task.CompletedTask;
         hosts[2].FailOn = Build;
 
         var result = await DeployAsync(environment, hosts);
@@ -158,17 +193,69 @@ public sealed class FleetDeployWorkflowTests
     }
 
     [Fact]
-    public async Task A_failed_canary_never_touches_the_other_hosts()
+    public async Task A_host_that_fails_while_the_canary_deploys_stops_it_and_nothing_stays_on_the_new_release()
     {
-        var (environment, hosts, _) = Scenario(hosts: 3);
-        hosts[0].FailOn = Build;
+        var (environment, hosts, _) = Scenario(hosts: 3, parallel: 2);
+        const string Fetch = "git -C /var/www/shop fetch";
+        hosts[2].FailOn = Fetch;
+        // web3's fetch (which fails) waits until the canary builds, and the canary's build until web3's fetch has run: the
+        // fleet stops the canary in its build, after its checkout and before it switches.
+        var canaryBuilds = Seen(hosts[0], Build);
+        var web3Fetched = Seen(hosts[2], Fetch);
+        hosts[2].BeforeCommand = text => text.Contains(Fetch, StringComparison.Ordinal) ? canaryBuilds : Task.CompletedTask;
+        hosts[0].BeforeCommand = async text =>
+        {
+            if (text.EndsWith(" build", StringComparison.Ordinal))
+            {
+                await web3Fetched;
+                await Task.Delay(200);
+            }
+        };
 
         var result = await DeployAsync(environment, hosts);
 
         Assert.Equal(ExitCodes.CommandFailed, result.ExitCode);
-        Assert.All(hosts.Skip(1), h => Assert.Empty(h.Log));
-        Assert.Equal([DeployOutcome.Failed, DeployOutcome.Running, DeployOutcome.Running], result.Hosts.Select(l => l.Outcome));
-        Assert.Contains("not started", result.Hosts[1].ToString(), StringComparison.Ordinal);
+        Assert.Equal(DeployOutcome.Failed, result.Record.Outcome);
+        Assert.StartsWith("deploy@web3.example.com:22: ", result.Record.Error, StringComparison.Ordinal);
+        Assert.All(hosts, h => Assert.False(h.Ran(Up), $"{h.Host.Name} ran up"));
+        Assert.Equal((DeployOutcome.Failed, "fetch"), (result.Hosts[2].Outcome, result.Hosts[2].FailedStep));
+        Assert.All(result.Hosts.Take(2), l => Assert.Equal(DeployOutcome.Failed, l.Outcome));
+        // Whatever the canary and web2 had checked out is put back.
+        Assert.All(hosts.Take(2).Where(h => h.Ran($"checkout --quiet --force --detach {ProtocolFakes.Commit}")), h =>
+            Assert.EndsWith($"checkout --quiet --force --detach {ProtocolFakes.Previous}", h.Texts.Last(t => t.Contains("checkout --quiet", StringComparison.Ordinal)), StringComparison.Ordinal));
+        Assert.True(hosts[0].Ran($"checkout --quiet --force --detach {ProtocolFakes.Commit}"));
+    }
+
+    [Fact]
+    public async Task A_failed_canary_stops_the_others_before_they_change_what_they_serve()
+    {
+        var (environment, hosts, _) = Scenario(hosts: 3);
+        hosts[0].FailOn = Up;
+        // The canary's up waits until the others have kept their build's images, their last step before the wait.
+        var kept = hosts.Skip(1).Select(h => Seen(h, KeepImages)).ToList();
+        hosts[0].BeforeCommand = async text =>
+        {
+            if (text.Contains(Up, StringComparison.Ordinal))
+            {
+                await Task.WhenAll(kept);
+                await Task.Delay(100);
+            }
+        };
+
+        var result = await DeployAsync(environment, hosts);
+
+        Assert.Equal(ExitCodes.RolledBack, result.ExitCode);
+        Assert.Equal(DeployOutcome.RolledBack, result.Hosts[0].Outcome);
+        foreach (var (host, line) in hosts.Skip(1).Zip(result.Hosts.Skip(1)))
+        {
+            // They prepared (fetched, checked out, built) while the canary deployed, then waited for it, and put their
+            // checkout back when it failed; they never started the release.
+            Assert.True(host.Ran(Build));
+            Assert.False(host.Ran(Up));
+            Assert.DoesNotContain(host.Texts, t => t.Contains("alembic", StringComparison.Ordinal));
+            Assert.EndsWith($"checkout --quiet --force --detach {ProtocolFakes.Previous}", host.Texts.Last(t => t.Contains("checkout --quiet", StringComparison.Ordinal)), StringComparison.Ordinal);
+            Assert.Equal((DeployOutcome.Failed, "wait for canary"), (line.Outcome, line.FailedStep));
+        }
     }
 
     [Fact]
@@ -211,7 +298,8 @@ public sealed class FleetDeployWorkflowTests
         Assert.Equal("a2", probe.Revision);
         Assert.Equal(("a1", "a2"), (result.Record.RevisionBefore, result.Record.RevisionAfter));
         Assert.Equal([true, false, false], result.Hosts.Select(l => l.Migrated));
-        Assert.True(LastOf(hosts[0], "alembic upgrade") < hosts[1].Log[0].Sequence);
+        // The others start the release only on the migrated database.
+        Assert.True(LastOf(hosts[0], "alembic upgrade") < hosts[1].Log.First(l => l.Text.Contains(Up, StringComparison.Ordinal)).Sequence);
     }
 
     [Fact]

@@ -133,7 +133,7 @@ public sealed class FleetRegistryWorkflowTests
     }
 
     [Fact]
-    public async Task A_failed_push_fails_the_canary_and_no_other_host_is_touched()
+    public async Task A_failed_push_fails_the_canary_and_the_others_stop_before_pulling_or_starting_anything()
     {
         var (environment, hosts) = Scenario(hosts: 3);
         hosts[0].FailOn = "docker push";
@@ -141,12 +141,15 @@ public sealed class FleetRegistryWorkflowTests
         var result = await DeployAsync(environment, hosts);
 
         Assert.Equal(ExitCodes.CommandFailed, result.ExitCode);
-        Assert.Equal([DeployOutcome.Failed, DeployOutcome.Running, DeployOutcome.Running], result.Hosts.Select(l => l.Outcome));
+        Assert.Equal([DeployOutcome.Failed, DeployOutcome.Failed, DeployOutcome.Failed], result.Hosts.Select(l => l.Outcome));
         Assert.Equal("push", result.Hosts[0].FailedStep);
         Assert.StartsWith($"deploy@web1.example.com:22: `docker push {BackendImage}` failed on deploy@web1.example.com:22 with exit code 1: ", result.Record.Error, StringComparison.Ordinal);
         Assert.False(hosts[0].Ran(Up));
         Assert.Contains(hosts[0].Texts, t => t.Contains("no images kept for this release", StringComparison.Ordinal));
-        Assert.All(hosts.Skip(1), h => Assert.Empty(h.Log));
+        // The others had prepared while the canary built; they were waiting for its images and pulled nothing.
+        Assert.All(hosts.Skip(1), h => Assert.False(h.Ran("docker pull")));
+        Assert.All(hosts.Skip(1), h => Assert.False(h.Ran(Up)));
+        Assert.All(hosts.Skip(1), h => Assert.False(h.Ran(Build)));
     }
 
     [Fact]
