@@ -171,7 +171,8 @@ public sealed class RollbackOperation(AgentConfig config, ICommandRunner runner,
         return new DeployResult(record, health, exitCode);
     }
 
-    private static bool Matches(ServerRelease release, string to) =>
+    /// <summary>The release is the one <paramref name="to"/> names: its version, its ref, or a prefix (7 or more) of its commit.</summary>
+    public static bool Matches(ServerRelease release, string to) =>
         release.Version == to || release.Ref == to || (to.Length >= 7 && release.Commit.StartsWith(to, StringComparison.Ordinal));
 
     private static string List(IEnumerable<ServerRelease> releases) =>

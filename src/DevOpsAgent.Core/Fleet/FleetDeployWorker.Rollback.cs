@@ -21,10 +21,12 @@ public sealed partial class FleetDeployWorker
         }
 
         // The exit code first named the failing host's own failure (a build that failed is CommandFailed, an engine
-        // that vanished too); once hosts that had switched are all back, the fleet's answer is RolledBack, as a
-        // one-server deploy's is. A cancel stays Cancelled, a failed rollback RollbackFailed.
-        if (run.ExitCode is not (ExitCodes.RollbackFailed or ExitCodes.Cancelled) && switched.Count > 0
-            && switched.All(i => run.Lines[i]?.Outcome == DeployOutcome.RolledBack))
+        // that vanished too); once hosts that had switched are all back (rolled back here, or by themselves when the
+        // fleet stopped them mid-deploy), the fleet's answer is RolledBack, as a one-server deploy's is. A cancel stays
+        // Cancelled, a failed rollback RollbackFailed.
+        if (run.ExitCode is not (ExitCodes.RollbackFailed or ExitCodes.Cancelled)
+            && run.Lines.Any(l => l?.Outcome == DeployOutcome.RolledBack)
+            && !run.Lines.Any(l => l?.Outcome is DeployOutcome.Succeeded))
         {
             run.ExitCode = ExitCodes.RolledBack;
         }
@@ -46,7 +48,7 @@ public sealed partial class FleetDeployWorker
         DeployResult result;
         try
         {
-            var runner = await ConnectAsync(run, index, ct);
+            var runner = await run.ConnectAsync(index, connect, ct);
             var rollbackConfig = index == 0 ? config : config with { Migrations = null };
             result = await new RollbackOperation(rollbackConfig, runner, new HostHistory(history), run.ObserverFor(index), time)
                 .RollbackAsync(request.Environment.OnHost(run.Hosts[index]), previous, request.StartedBy, request.TaskId, request.LockStaleAfter, ct);

@@ -56,8 +56,8 @@ public sealed partial class FleetDeployWorker(
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
-            var primary = await ConnectAsync(run, 0, cancellationToken);
-            lease = await FleetStepAsync(run, primary, "fleet lock", () => DeployLock.AcquireAsync(primary, FleetLockPath(environment.Path), new LockInfo
+            var primary = await run.ConnectAsync(0, connect, cancellationToken);
+            lease = await run.StepAsync(primary, "fleet lock", () => DeployLock.AcquireAsync(primary, FleetLockPath(environment.Path), new LockInfo
             {
                 DeployId = record.Id,
                 Environment = environment.Name,
@@ -65,7 +65,7 @@ public sealed partial class FleetDeployWorker(
                 TaskId = request.TaskId,
                 Target = $"{request.Ref.Name} on {run.Hosts.Count} hosts",
                 StartedAt = startedAt,
-            }, request.LockWait, request.LockStaleAfter, cancellationToken), cancellationToken);
+            }, request.LockWait, request.LockStaleAfter, cancellationToken), time, cancellationToken);
 
             // The other hosts prepare (fetch, check out, pull) while the canary deploys, and wait for it to be healthy
             // before they change anything: the canary still goes first, without its whole deploy in the fleet's time.
@@ -165,7 +165,7 @@ public sealed partial class FleetDeployWorker(
         var startedAt = time.GetUtcNow();
         try
         {
-            var runner = await ConnectAsync(run, index, token);
+            var runner = await run.ConnectAsync(index, connect, token);
             var worker = new DeployWorker(config, runner, new HostHistory(history), run.ObserverFor(index), time);
             var result = await worker.DeployAsync(request with
             {
@@ -176,9 +176,16 @@ public sealed partial class FleetDeployWorker(
             }, token);
             run.Records[index] = result.Record;
             var failed = result.Record.Outcome is not (DeployOutcome.Succeeded or DeployOutcome.Planned);
+            var error = result.Record.Error;
+            if (failed && result.ExitCode == ExitCodes.Cancelled && run.FirstFailure >= 0 && run.FirstFailure != index)
+            {
+                // Not this host's failure: the fleet stopped it because another host failed.
+                error = $"stopped because {run.Hosts[run.FirstFailure].Name} failed ({error})";
+            }
+
             run.Lines[index] = new HostDeployLine(host, result.Record.Outcome, time.GetUtcNow() - startedAt,
                 failed ? result.Record.Steps.LastOrDefault(s => s.Outcome == StepOutcome.Failed)?.Name ?? result.Record.Steps.LastOrDefault()?.Name : null,
-                failed ? result.Record.Error : null)
+                failed ? error : null)
             { Migrated = index == 0 && config.Migrations is not null };
             if (failed)
             {
@@ -211,35 +218,4 @@ public sealed partial class FleetDeployWorker(
     private static SharedImages? ImagesFor(FleetRun run, EnvironmentConfig environment, int index) => run.Images is not { } exchange ? null
         : index == 0 ? new SharedImages.Push(environment.Registry!, exchange)
         : new SharedImages.Pull(environment.Registry!, exchange);
-
-    /// <summary>
-    /// The host's runner; whatever the SSH library throws while connecting becomes a connection failure, so one
-    /// unreachable host ends in the fleet's rollback instead of escaping it.
-    /// </summary>
-    private async Task<ICommandRunner> ConnectAsync(FleetRun run, int index, CancellationToken ct)
-    {
-        try
-        {
-            return await run.RunnerAsync(index, connect, ct);
-        }
-#pragma warning disable CA1031 // see the summary: the SSH library's exception types are not Core's to name
-        catch (Exception error) when (error is not (DevOpsAgentException or OperationCanceledException))
-#pragma warning restore CA1031
-        {
-            throw new ConnectionFailedException($"cannot connect to {run.Hosts[index].Name}: {Secrets.Redaction.Redact(error.Message)}", error);
-        }
-    }
-
-    private async Task<T> FleetStepAsync<T>(FleetRun run, ICommandRunner runner, string name, Func<Task<T>> action, CancellationToken ct)
-    {
-        var steps = new DeploySteps(runner, observer, time);
-        try
-        {
-            return await steps.RunAsync(name, action, ct);
-        }
-        finally
-        {
-            run.FleetSteps.AddRange(steps.Records);
-        }
-    }
 }

@@ -45,6 +45,38 @@ internal sealed class FleetRun(IReadOnlyList<HostConfig> hosts, IDeployObserver 
     }
 
     /// <summary>
+    /// The host's runner (<see cref="RunnerAsync"/>); whatever the SSH library throws while connecting becomes a
+    /// connection failure, so one unreachable host ends in the fleet's own handling instead of escaping it.
+    /// </summary>
+    public async Task<ICommandRunner> ConnectAsync(int index, Func<HostConfig, CancellationToken, Task<ICommandRunner>> connect, CancellationToken ct)
+    {
+        try
+        {
+            return await RunnerAsync(index, connect, ct);
+        }
+#pragma warning disable CA1031 // see the summary: the SSH library's exception types are not Core's to name
+        catch (Exception error) when (error is not (DevOpsAgentException or OperationCanceledException))
+#pragma warning restore CA1031
+        {
+            throw new ConnectionFailedException($"cannot connect to {hosts[index].Name}: {Secrets.Redaction.Redact(error.Message)}", error);
+        }
+    }
+
+    /// <summary>A step of the fleet itself (its lock, choosing the release), recorded in <see cref="FleetSteps"/>.</summary>
+    public async Task<T> StepAsync<T>(ICommandRunner runner, string name, Func<Task<T>> action, TimeProvider time, CancellationToken ct)
+    {
+        var steps = new DeploySteps(runner, observer, time);
+        try
+        {
+            return await steps.RunAsync(name, action, ct);
+        }
+        finally
+        {
+            FleetSteps.AddRange(steps.Records);
+        }
+    }
+
+    /// <summary>
     /// Records a failure; the first one that was not caused by the fleet stopping the others names the exit code.
     /// </summary>
     public void Fail(int index, int exitCode, string error, bool stopped = false)

@@ -255,6 +255,7 @@ public sealed class FleetDeployWorkflowTests
             Assert.DoesNotContain(host.Texts, t => t.Contains("alembic", StringComparison.Ordinal));
             Assert.EndsWith($"checkout --quiet --force --detach {ProtocolFakes.Previous}", host.Texts.Last(t => t.Contains("checkout --quiet", StringComparison.Ordinal)), StringComparison.Ordinal);
             Assert.Equal((DeployOutcome.Failed, "wait for canary"), (line.Outcome, line.FailedStep));
+            Assert.Equal("stopped because deploy@web1.example.com:22 failed (cancelled during wait for canary)", line.Error);
         }
     }
 
