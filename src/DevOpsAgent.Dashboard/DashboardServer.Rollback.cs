@@ -93,8 +93,7 @@ public sealed partial class DashboardServer
     /// <summary>An operator's rollback (no Orchestrator state configured, no task): the CLI's <c>rollback</c>.</summary>
     private async Task<(string Summary, bool Succeeded)> OperatorRollbackAsync(Core.Configuration.EnvironmentConfig target, string? releaseName, string? taskId, RunningOperation operation)
     {
-        await using var runner = await context.ConnectAsync(target, CancellationToken.None);
-        var result = await new RollbackOperation(context.Config, runner, context.History, operation, TimeProvider.System)
+        var result = await new EnvironmentOperations(context.Config, context.ConnectAsync, context.History, operation, TimeProvider.System)
             .RollbackAsync(target, releaseName, context.Actor, taskId, DeployLock.DefaultStaleAfter, CancellationToken.None);
         var r = result.Record;
         return ($"{r.Outcome.ToString().ToLowerInvariant()}: {target.Name} {(r.Outcome == DeployOutcome.Succeeded ? $"now serves {r.Version}" : r.Error ?? "")}",

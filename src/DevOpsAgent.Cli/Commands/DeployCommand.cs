@@ -68,9 +68,7 @@ public static class DeployCommand
                 return plan.ExitCode;
             }
 
-            var history = services.OperationHistory();
-            await using var runner = await services.ConnectAsync(target, cancellationToken);
-            var result = await new DeployWorker(config, runner, history, observer, TimeProvider.System).DeployAsync(request, cancellationToken);
+            var result = await new EnvironmentOperations(config, services.ConnectAsync, services.OperationHistory(), observer, TimeProvider.System).DeployAsync(request, cancellationToken);
             WriteResult(console, json, result, target.Name);
             return result.ExitCode;
         });
@@ -101,8 +99,7 @@ public static class DeployCommand
             return plan.ExitCode;
         }
 
-        await using var runner = await services.ConnectAsync(target, cancellationToken);
-        var result = await new DevOpsAgent.Core.Swarm.SwarmDeployWorker(config, runner, services.OperationHistory(), observer, TimeProvider.System).DeployAsync(request, cancellationToken);
+        var result = await new EnvironmentOperations(config, services.ConnectAsync, services.OperationHistory(), observer, TimeProvider.System).DeployAsync(request, cancellationToken);
         WriteResult(console, json, result, target.Name);
         return result.ExitCode;
     }
@@ -112,9 +109,30 @@ public static class DeployCommand
         var record = result.Record;
         if (json)
         {
-            JsonOutput.Write(console, record);
+            if (result.Hosts.Count > 0)
+            {
+                JsonOutput.Write(console, new { record, hosts = result.Hosts.Select(l => l.ToString()) });
+            }
+            else
+            {
+                JsonOutput.Write(console, record);
+            }
+
             return;
         }
+
+        WriteSummary(console, result, environment);
+        // Several hosts: a line per host (outcome, time, the step that failed).
+        var writer = record.Outcome == DeployOutcome.Succeeded ? console.Out : console.Error;
+        foreach (var line in result.Hosts)
+        {
+            writer.WriteLine($"  {line}");
+        }
+    }
+
+    private static void WriteSummary(CliConsole console, DeployResult result, string environment)
+    {
+        var record = result.Record;
 
         var took = record.Duration is { } d ? ConsoleDeployObserver.Seconds(d) : "";
         if (record.Outcome == DeployOutcome.Succeeded)

@@ -25,26 +25,10 @@ internal static class FleetDeployOutput
             return plan.ExitCode;
         }
 
-        var result = await new FleetDeployWorker(config, (h, ct) => services.ConnectAsync(target.OnHost(h), ct), services.OperationHistory(), observer, TimeProvider.System)
+        var result = await new EnvironmentOperations(config, services.ConnectAsync, services.OperationHistory(), observer, TimeProvider.System)
             .DeployAsync(request, cancellationToken);
-        WriteResult(console, json, result, target.Name);
+        DeployCommand.WriteResult(console, json, result, target.Name);
         return result.ExitCode;
-    }
-
-    private static void WriteResult(CliConsole console, bool json, FleetDeployResult result, string environment)
-    {
-        if (json)
-        {
-            JsonOutput.Write(console, new { record = result.Record, hosts = result.Hosts.Select(l => l.ToString()) });
-            return;
-        }
-
-        DeployCommand.WriteResult(console, json: false, new DeployResult(result.Record, null, result.ExitCode), environment);
-        var writer = result.Record.Outcome == DeployOutcome.Succeeded ? console.Out : console.Error;
-        foreach (var line in result.Hosts)
-        {
-            writer.WriteLine($"  {line}");
-        }
     }
 
     private static void WritePlans(CliConsole console, bool json, IReadOnlyList<RecordingCommandRunner> recorders)

@@ -14,7 +14,7 @@ public static class RollbackCommand
         var to = new Option<string?>("--to") { Description = "The release to go back to (version, tag or commit prefix); default: the previous one." };
         var task = new Option<string?>("--task") { Description = "The Orchestrator's task id, recorded in history." };
         var list = new Option<bool>("--list") { Description = "List the releases the server can go back to, and do nothing." };
-        var command = new Command("rollback", "Go back to an earlier release: database downgraded to its revision, its kept images, health verified.")
+        var command = new Command("rollback", "Go back to an earlier release: database downgraded to its revision, its kept images, health verified; every host of a fleet.")
         {
             environment, to, task, list, LockCommand.StaleAfter,
         };
@@ -26,10 +26,12 @@ public static class RollbackCommand
             var services = new AgentServices(parseResult);
             var target = services.Config.Environment(parseResult.GetValue(environment)!);
             var json = parseResult.GetValue(CommonOptions.Json);
-            await using var runner = await services.ConnectAsync(target, cancellationToken);
             if (parseResult.GetValue(list))
             {
-                var (current, candidates) = await RollbackOperation.CandidatesAsync(runner, target, cancellationToken);
+                // A fleet's releases are its first host's: a fleet rollback goes back to the release that host names.
+                var listed = target.IsFleet ? target.OnHost(target.AllHosts[0]) : target;
+                await using var runner = await services.ConnectAsync(listed, cancellationToken);
+                var (current, candidates) = await RollbackOperation.CandidatesAsync(runner, listed, cancellationToken);
                 if (json)
                 {
                     JsonOutput.Write(console, new { current, candidates });
@@ -47,7 +49,7 @@ public static class RollbackCommand
             }
 
             var observer = new ConsoleDeployObserver(console, parseResult.GetValue(CliApp.Verbose), json);
-            var result = await new RollbackOperation(services.Config, runner, services.OperationHistory(), observer, TimeProvider.System)
+            var result = await new EnvironmentOperations(services.Config, services.ConnectAsync, services.OperationHistory(), observer, TimeProvider.System)
                 .RollbackAsync(target, releaseName, AgentServices.Actor(), taskId, parseResult.GetValue(LockCommand.StaleAfter), cancellationToken);
             DeployCommand.WriteResult(console, json, result, target.Name);
             return result.ExitCode;

@@ -12,7 +12,11 @@ using DevOpsAgent.Core.Operations;
 namespace DevOpsAgent.Core.Deploy;
 
 /// <summary>The outcome of a deploy: what history recorded, the health report, and the exit code it maps to.</summary>
-public sealed record DeployResult(DeployRecord Record, HealthReport? Health, int ExitCode);
+public sealed record DeployResult(DeployRecord Record, HealthReport? Health, int ExitCode)
+{
+    /// <summary>Several hosts: one line per host (outcome, time, the step that failed); empty for one server or a Swarm.</summary>
+    public IReadOnlyList<Fleet.HostDeployLine> Hosts { get; init; } = [];
+}
 
 /// <summary>
 /// The seed's deploy flow on one server, in Calamari-like stages inside the operation envelope (lock, journal,

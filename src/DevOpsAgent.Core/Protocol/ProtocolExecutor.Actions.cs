@@ -15,8 +15,7 @@ public sealed partial class ProtocolExecutor
     {
         var environment = context.Config.Environment(deploy.Environment);
         var gitRef = deploy.Ref ?? task.Ref ?? environment.DefaultRef;
-        await using var runner = await context.ConnectAsync(environment, cancellationToken);
-        var result = await new DeployWorker(context.Config, runner, context.History, context.Observer, context.Time)
+        var result = await Operations()
             .DeployAsync(new DeployRequest(environment, gitRef, context.Actor)
             {
                 TaskId = task.Id,
@@ -30,11 +29,13 @@ public sealed partial class ProtocolExecutor
     private async Task<ExecutionReport> RollbackAsync(AgentMessage message, RollbackInstruction rollback, ProjectTask task, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
         var environment = context.Config.Environment(rollback.Environment);
-        await using var runner = await context.ConnectAsync(environment, cancellationToken);
-        var result = await new RollbackOperation(context.Config, runner, context.History, context.Observer, context.Time)
+        var result = await Operations()
             .RollbackAsync(environment, rollback.To?.Name, context.Actor, task.Id, Locks.DeployLock.DefaultStaleAfter, cancellationToken);
         return FromResult(message, rollback, task, startedAt, result);
     }
+
+    /// <summary>By the environment's engine: one server, every host of a fleet, or a Swarm's manager.</summary>
+    private EnvironmentOperations Operations() => new(context.Config, context.ConnectAsync, context.History, context.Observer, context.Time);
 
     private ExecutionReport FromResult(AgentMessage message, Instruction instruction, ProjectTask task, DateTimeOffset startedAt, DeployResult result)
     {

@@ -12,13 +12,13 @@ namespace DevOpsAgent.Core.Tests.Fleet;
 /// <summary>A deploy to several hosts, one scripted runner per host.</summary>
 public sealed class FleetDeployWorkflowTests
 {
-    private const string Build = "docker-compose.prod.yml build";
-    private const string Up = " up -d --remove-orphans";
+    internal const string Build = "docker-compose.prod.yml build";
+    internal const string Up = " up -d --remove-orphans";
     private const string KeepImages = "docker image inspect -f '{{.Id}}' \"$repo:latest\"";
 
     private readonly MemoryHistory _history = new();
 
-    private static EnvironmentConfig Fleet(int hosts, int parallel = 4, bool canary = true)
+    internal static EnvironmentConfig Fleet(int hosts, int parallel = 4, bool canary = true)
     {
         var list = Enumerable.Range(1, hosts).Select(i => new HostConfig($"web{i}.example.com", 22, "deploy")).ToList();
         return ProtocolFakes.Environment("staging", "staging") with
@@ -30,7 +30,7 @@ public sealed class FleetDeployWorkflowTests
         };
     }
 
-    private static (EnvironmentConfig Environment, FakeHost[] Hosts, FleetProbe Probe) Scenario(int hosts, int parallel = 4, int rendezvous = 1, bool canary = true)
+    internal static (EnvironmentConfig Environment, FakeHost[] Hosts, FleetProbe Probe) Scenario(int hosts, int parallel = 4, int rendezvous = 1, bool canary = true)
     {
         var environment = Fleet(hosts, parallel, canary);
         var probe = new FleetProbe { Expected = canary ? hosts - 1 : hosts, Rendezvous = rendezvous };
@@ -61,7 +61,7 @@ public sealed class FleetDeployWorkflowTests
         return seen.Task;
     }
 
-    private static long LastOf(FakeHost host, string fragment) => host.Log.Last(l => l.Text.Contains(fragment, StringComparison.Ordinal)).Sequence;
+    internal static long LastOf(FakeHost host, string fragment) => host.Log.Last(l => l.Text.Contains(fragment, StringComparison.Ordinal)).Sequence;
 
     [Fact]
     public async Task The_others_prepare_while_the_canary_deploys_and_start_nothing_before_it_is_healthy()
@@ -284,7 +284,7 @@ public sealed class FleetDeployWorkflowTests
         Assert.Contains("rm -rf /var/www/shop/.devops-agent/fleet/.devops-agent/lock", hosts[0].Log[^1].Text, StringComparison.Ordinal);
     }
 
-    private static readonly AgentConfig WithMigrations = ProtocolFakes.Config with { Migrations = new DevOpsAgent.Core.Migrations.MigrationsConfig() };
+    internal static readonly AgentConfig WithMigrations = ProtocolFakes.Config with { Migrations = new DevOpsAgent.Core.Migrations.MigrationsConfig() };
 
     [Fact]
     public async Task The_database_is_migrated_once_by_the_first_host()

@@ -75,6 +75,30 @@ public sealed partial class FleetDeployTests : IDisposable
 
     [MultiHostFact]
     [Order(2)]
+    public async Task I_can_roll_the_whole_fleet_back_and_the_database_goes_down_once_on_the_first_host()
+    {
+        await EnsureEveryHostServesAsync("v1.1.0");
+
+        var back = await _cli.RunAsync("rollback", "fleet", "--config", Bed.WriteConfig(_scratch));
+
+        Assert.True(back.ExitCode == 0, back.Out + back.Error);
+        Assert.Contains("Rolled back v1.0.0 (", back.Out, StringComparison.Ordinal);
+        Assert.All(Bed.Numbers, i => Assert.Matches($@"{Regex.Escape(Bed.AgentName(i))}: succeeded in [0-9.]+s", back.Out));
+        Assert.Contains($"{Bed.AgentName(1)}: succeeded", back.Out.Split('\n').Single(l => l.Contains("(ran the migrations)", StringComparison.Ordinal)), StringComparison.Ordinal);
+        await AssertEveryHostServesAsync("1.0.0");
+        Assert.Equal("0001", await Bed.RevisionAsync(1, Timeout));
+
+        var history = await _cli.RunAsync("history", "fleet", "--json", "--config", Bed.WriteConfig(_scratch));
+        using var records = JsonDocument.Parse(history.Out);
+        var last = records.RootElement[0];
+        Assert.Equal(("rollback", "succeeded", "v1.0.0"),
+            (last.GetProperty("action").GetString(), last.GetProperty("outcome").GetString(), last.GetProperty("version").GetString()));
+        var steps = last.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToList();
+        Assert.Equal(Bed.Numbers.Select(i => $"host {Bed.AgentName(i)}"), steps.TakeLast(Bed.Count));
+    }
+
+    [MultiHostFact]
+    [Order(3)]
     public async Task A_broken_release_is_stopped_by_the_canary_and_every_host_stays_on_the_previous_release()
     {
         await EnsureEveryHostServesAsync("v1.1.0");
@@ -95,7 +119,7 @@ public sealed partial class FleetDeployTests : IDisposable
     }
 
     [MultiHostFact]
-    [Order(3)]
+    [Order(4)]
     public async Task When_a_hosts_dockerd_dies_mid_deploy_the_fleet_rolls_back_to_the_release_it_served()
     {
         await EnsureEveryHostServesAsync("v1.1.0");

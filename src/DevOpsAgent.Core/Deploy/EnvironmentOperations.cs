@@ -1,0 +1,63 @@
+using DevOpsAgent.Core.Configuration;
+using DevOpsAgent.Core.Errors;
+using DevOpsAgent.Core.Execution;
+using DevOpsAgent.Core.Fleet;
+using DevOpsAgent.Core.Swarm;
+
+namespace DevOpsAgent.Core.Deploy;
+
+/// <summary>
+/// A deploy or a rollback of an environment, by the engine its configuration names: one server
+/// (<see cref="DeployWorker"/>, <see cref="RollbackOperation"/>), several hosts (<see cref="FleetDeployWorker"/>,
+/// <see cref="FleetRollbackWorker"/>) or a Swarm (<see cref="SwarmDeployWorker"/> on the manager). The CLI, the
+/// Orchestrator's messages, the MCP server and the dashboard all come through here, so none of them deploys a fleet
+/// to its first host only.
+/// </summary>
+public sealed class EnvironmentOperations(
+    AgentConfig config, Func<EnvironmentConfig, CancellationToken, Task<ICommandRunner>> connect, IDeployHistory history, IDeployObserver observer, TimeProvider time)
+{
+    public async Task<DeployResult> DeployAsync(DeployRequest request, CancellationToken cancellationToken)
+    {
+        var environment = request.Environment;
+        if (environment.Swarm is not null)
+        {
+            // The stack is deployed from the manager, the first host.
+            var manager = environment.IsFleet ? environment.OnHost(environment.AllHosts[0]) : environment;
+            await using var runner = await connect(manager, cancellationToken);
+            return await new SwarmDeployWorker(config, runner, history, observer, time).DeployAsync(request with { Environment = manager }, cancellationToken);
+        }
+
+        if (environment.IsFleet)
+        {
+            var fleet = await new FleetDeployWorker(config, (host, ct) => connect(environment.OnHost(host), ct), history, observer, time).DeployAsync(request, cancellationToken);
+            return new DeployResult(fleet.Record, null, fleet.ExitCode) { Hosts = fleet.Hosts };
+        }
+
+        await using var server = await connect(environment, cancellationToken);
+        return await new DeployWorker(config, server, history, observer, time).DeployAsync(request, cancellationToken);
+    }
+
+    /// <param name="to">The release to go back to (version, tag or commit prefix); null: the previous one.</param>
+    public async Task<DeployResult> RollbackAsync(
+        EnvironmentConfig environment, string? to, string startedBy, string? taskId, TimeSpan lockStaleAfter, CancellationToken cancellationToken)
+    {
+        if (environment.Swarm is not null)
+        {
+            // The one-server rollback would run compose on the manager, which serves nothing of the stack.
+            throw new DevOpsAgentException(
+                $"refused: `rollback` of {environment.Name} (engine: swarm) is not supported yet; Swarm rolls a failed update back by "
+                + "itself, and the agent downgrades the database with it. To go back to an earlier release, deploy its tag.",
+                ExitCodes.Refused);
+        }
+
+        if (environment.IsFleet)
+        {
+            var fleet = await new FleetRollbackWorker(config, (host, ct) => connect(environment.OnHost(host), ct), history, observer, time)
+                .RollbackAsync(environment, to, startedBy, taskId, lockStaleAfter, cancellationToken);
+            return new DeployResult(fleet.Record, null, fleet.ExitCode) { Hosts = fleet.Hosts };
+        }
+
+        await using var server = await connect(environment, cancellationToken);
+        return await new RollbackOperation(config, server, history, observer, time).RollbackAsync(environment, to, startedBy, taskId, lockStaleAfter, cancellationToken);
+    }
+}
