@@ -60,7 +60,7 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
         }
 
         var logs = (await runner.RunAsync(compose.Logs(config.LogTail), cancellationToken)).StandardOutput;
-        checks.Add(LogCheck(logs, logsSince, healthySince));
+        checks.Add(LogCheck(logs, compose.ProjectName, config, logsSince, healthySince));
 
         return new HealthReport([.. checks.Select(c => c.Passed ? c : WithEvidence(c, logs))]);
     }
@@ -70,10 +70,12 @@ public sealed class HealthVerifier(ICommandRunner runner, ComposeCommands compos
     /// healthy can fail the deploy. Restarts leave expected errors behind (nginx refused by a backend that is
     /// being replaced, PostgreSQL still starting up) which say nothing about the release now serving.
     /// </summary>
-    private CheckResult LogCheck(string logs, DateTimeOffset? since, DateTimeOffset? healthySince)
+    /// <param name="logs">Compose's <c>logs --timestamps</c> output (a Swarm's through <see cref="LogScanner.FromSwarm"/>).</param>
+    /// <param name="project">The compose project (or Swarm stack) whose prefix the container names carry.</param>
+    public static CheckResult LogCheck(string logs, string project, HealthConfig config, DateTimeOffset? since, DateTimeOffset? healthySince)
     {
-        var errors = LogScanner.FindErrors(logs, compose.ProjectName, since);
-        var afterHealthy = healthySince is null ? errors.Count : LogScanner.FindErrors(logs, compose.ProjectName, healthySince).Count;
+        var errors = LogScanner.FindErrors(logs, project, since);
+        var afterHealthy = healthySince is null ? errors.Count : LogScanner.FindErrors(logs, project, healthySince).Count;
         var detail = errors.Count == 0
             ? $"no errors in the last {config.LogTail} lines of each service"
             : $"{errors.Count} error line(s) in the last {config.LogTail} lines"

@@ -37,6 +37,14 @@ public static partial class LogScanner
         }
     }
 
+    /// <summary>
+    /// <c>docker service logs --timestamps --no-task-ids</c> output (<c>&lt;stamp&gt; stack_service.1@node | line</c>, a
+    /// global service's task named after its node) as compose prints logs (<c>stack_service | &lt;stamp&gt; line</c>), so
+    /// one scanner reads both; other lines (the CLI's own errors) are kept as they are.
+    /// </summary>
+    public static string FromSwarm(string serviceLogs) => string.Join('\n', serviceLogs.Split('\n').Select(line =>
+        SwarmPrefix().Match(line) is { Success: true } m ? $"{m.Groups[2].Value} | {m.Groups[1].Value} {m.Groups[3].Value}" : line));
+
     /// <summary><c>project_service_1</c> (v1) or <c>project-service-1</c> (v2) → <c>service</c>.</summary>
     private static string ServiceOf(string container, string project)
     {
@@ -52,6 +60,9 @@ public static partial class LogScanner
     /// <summary>The RFC 3339 stamp <c>--timestamps</c> puts first, to 7 fractional digits (.NET's limit).</summary>
     [GeneratedRegex(@"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,7})?)\d*(Z|[+-]\d\d:\d\d)?\s")]
     private static partial Regex TimestampPattern();
+
+    [GeneratedRegex(@"^(\d{4}-\d\d-\d\dT\S+)\s+(\S+?)\.[0-9a-z]+@\S+\s+\|\s?(.*)$")]
+    private static partial Regex SwarmPrefix();
 
     [GeneratedRegex(@"[_-]\d+$")]
     private static partial Regex ReplicaSuffix();

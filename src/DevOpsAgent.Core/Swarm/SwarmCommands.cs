@@ -82,6 +82,10 @@ public sealed record SwarmCommands(string AppPath, string Stack)
     public ShellCommand Logs(string service, int tail) =>
         ShellCommand.Of("docker", "service", "logs", "--no-task-ids", "--timestamps", $"--tail={tail}", Name(service));
 
+    /// <summary>The last <paramref name="tail"/> lines of each service, stdout and stderr (where services log errors) together.</summary>
+    public ShellCommand LogsOf(IEnumerable<string> services, int tail) =>
+        ShellCommand.Raw(string.Join("; ", services.Select(s => $"{Logs(s, tail).Text} 2>&1")) + "; true");
+
     /// <summary>
     /// A one-off container of <paramref name="image"/> on the stack's (attachable) network, removed afterwards: the
     /// migration runs before any service is updated. <paramref name="environment"/>'s variables with a value are

@@ -85,7 +85,7 @@ public sealed partial class SwarmDeployWorker
             await steps.RunAsync("checkout", async () => (await steps.CommandAsync(git.Checkout(previous), ct)).StandardOutput, ct);
             state.Health = await steps.RunAsync("health", async () =>
             {
-                var report = await swarm.VerifyHealthAsync(previousStack, singlePass: false, ct);
+                var report = await swarm.VerifyHealthAsync(previousStack, singlePass: false, ct, state.Record.StartedAt);
                 return report.Healthy ? report : throw new HealthCheckFailedException(report);
             }, ct);
             await operation.ConcludeAsync(ct);

@@ -201,7 +201,7 @@ public sealed partial class SwarmDeployWorker(AgentConfig config, ICommandRunner
         await steps.RunAsync("swarm update", () => swarm.WaitForUpdateAsync(stack, state.Expected!, state.Before!, ct), ct);
         state.Health = await steps.RunAsync("health", async () =>
         {
-            var report = await swarm.VerifyHealthAsync(stack, request.DryRun, ct);
+            var report = await swarm.VerifyHealthAsync(stack, request.DryRun, ct, state.Record.StartedAt);
             return report.Healthy || request.DryRun ? report : throw new HealthCheckFailedException(report);
         }, ct);
 

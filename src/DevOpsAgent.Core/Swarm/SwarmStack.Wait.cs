@@ -99,12 +99,15 @@ public sealed partial class SwarmStack
     /// <summary>
     /// The compose path's checks, on the manager: every service's tasks running, each HTTP endpoint and the frontend
     /// root through the published edge, and pg_isready in the database's task; polled until all pass or the deadline.
+    /// Then the services' logs are scanned as the compose path scans them: error lines since <paramref name="logsSince"/>
+    /// are shown, and with <c>logs: fail_on_errors</c> those written since the checks passed fail the deploy.
     /// </summary>
-    public async Task<HealthReport> VerifyHealthAsync(SwarmStackFile stack, bool singlePass, CancellationToken ct)
+    public async Task<HealthReport> VerifyHealthAsync(SwarmStackFile stack, bool singlePass, CancellationToken ct, DateTimeOffset? logsSince = null)
     {
         var deadline = steps.Time.GetUtcNow() + environment.Health.Timeout;
         while (true)
         {
+            var roundStarted = steps.Time.GetUtcNow();
             var checks = new List<CheckResult>();
             var states = await StatesAsync(ct);
             var notRunning = stack.Services.Where(s => !states.TryGetValue(s, out var st) || !st.Converged)
@@ -133,6 +136,9 @@ public sealed partial class SwarmStack
             var report = new HealthReport(checks);
             if (report.Healthy || singlePass || steps.Time.GetUtcNow() >= deadline)
             {
+                var logs = LogScanner.FromSwarm((await steps.Runner.RunAsync(Commands.LogsOf(stack.Services, environment.Health.LogTail), ct)).StandardOutput);
+                checks.Add(HealthVerifier.LogCheck(logs, Commands.Stack, environment.Health, logsSince, report.Healthy ? roundStarted : null));
+                report = new HealthReport(checks);
                 foreach (var check in checks)
                 {
                     steps.Observer.CheckReported(check);

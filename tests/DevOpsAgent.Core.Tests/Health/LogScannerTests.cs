@@ -38,4 +38,22 @@ public sealed class LogScannerTests
     [InlineData("<html>\n<body>x</body>\n</html>\n404\n", 404, "<html>\n<body>x</body>\n</html>")]
     public void An_http_probe_answer_splits_into_status_and_body(string output, int status, string body) =>
         Assert.Equal((status, body), HealthCommands.ParseProbe(output));
+
+    [Fact]
+    public void Swarm_service_logs_read_like_compose_logs_replicated_and_global_tasks_alike()
+    {
+        const string swarm = "2026-12-04T21:57:24.789510994Z shop_backend.1@dahost3    | ERROR: boom\n"
+            + "2026-12-04T21:57:25.000000000Z shop_edge.k3j4h5l6m7n8@dahost2    | [error] upstream timed out\n"
+            + "error from daemon in stream: Error grabbing logs\n";
+
+        var compose = LogScanner.FromSwarm(swarm);
+
+        Assert.Equal("shop_backend | 2026-12-04T21:57:24.789510994Z ERROR: boom\n"
+            + "shop_edge | 2026-12-04T21:57:25.000000000Z [error] upstream timed out\n"
+            + "error from daemon in stream: Error grabbing logs\n", compose);
+        Assert.Equal(
+            [new LogFinding("backend", "2026-12-04T21:57:24.789510994Z ERROR: boom", new DateTimeOffset(2026, 12, 4, 21, 57, 24, TimeSpan.Zero).AddTicks(7895109)),
+             new LogFinding("edge", "2026-12-04T21:57:25.000000000Z [error] upstream timed out", new DateTimeOffset(2026, 12, 4, 21, 57, 25, TimeSpan.Zero))],
+            LogScanner.FindErrors(compose, "shop"));
+    }
 }

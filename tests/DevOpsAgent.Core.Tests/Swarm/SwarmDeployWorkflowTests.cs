@@ -13,7 +13,7 @@ public sealed class SwarmDeployWorkflowTests
 {
     private const string Canary = "canary-secret-5f1e";
 
-    private static AgentConfig Config(string swarm = "{ endpoint_mode: dnsrr, monitor: 1s }", string migrations = "") => AgentConfig.Read(YamlConfigLoader.Parse($"""
+    private static AgentConfig Config(string swarm = "{ endpoint_mode: dnsrr, monitor: 1s }", string migrations = "", string logs = "{ tail: 50 }") => AgentConfig.Read(YamlConfigLoader.Parse($"""
         project: shop
         repository: /srv/shop.git
         compose_files: [docker-compose.prod.yml]
@@ -33,6 +33,7 @@ public sealed class SwarmDeployWorkflowTests
               http:
                 - url: http://localhost:8080/health
               database: db
+              logs: {logs}
         """), new Dictionary<string, string>());
 
     private static RecordingCommandRunner Server(string updateState)
@@ -76,6 +77,49 @@ public sealed class SwarmDeployWorkflowTests
         Assert.DoesNotContain(runner.Commands, c => c.Text.Contains("docker service rollback", StringComparison.Ordinal));
         Assert.DoesNotContain(Canary, System.Text.Json.JsonSerializer.Serialize(result.Record));
         Assert.DoesNotContain(runner.Commands, c => c.Text.Contains(Canary, StringComparison.Ordinal));
+    }
+
+    // docker service logs --timestamps --no-task-ids, as the bed's Swarm prints it; the traceback is written after the checks passed.
+    private const string ServiceLogs = """
+        2026-12-04T21:57:24.789510994Z shop-swarm_backend.1@dahost3    | INFO:     Application startup complete.
+        2099-01-01T00:00:00.000000000Z shop-swarm_backend.1@dahost3    | Traceback (most recent call last):
+        2099-01-01T00:00:00.000000001Z shop-swarm_frontend.k3j4h5l6m7n8@dahost2    | 10.0.0.2 - - "GET / HTTP/1.1" 200
+        """;
+
+    [Theory]
+    [InlineData("{ tail: 50 }", ExitCodes.Success)]
+    [InlineData("{ tail: 50, fail_on_errors: true }", ExitCodes.RolledBack)]
+    public async Task The_services_logs_are_scanned_after_the_checks_and_fail_the_deploy_when_asked(string logs, int exitCode)
+    {
+        var config = Config(logs: logs);
+        var (deployed, rolledBack) = (false, false);
+        const string Old = "shop-swarm_db\tpostgres:15\tnone\t\nshop-swarm_backend\t10.77.0.1:5000/shop-backend:000000000000\tcompleted\tT0\nshop-swarm_frontend\t10.77.0.1:5000/shop-frontend:000000000000\tcompleted\tT0\n";
+        const string New = "shop-swarm_db\tpostgres:15\tnone\t\nshop-swarm_backend\t10.77.0.1:5000/shop-backend:e3d42a8add1d\tcompleted\tT1\nshop-swarm_frontend\t10.77.0.1:5000/shop-frontend:e3d42a8add1d\tcompleted\tT1\n";
+        var runner = new RecordingCommandRunner("deploy@10.77.0.11:22")
+            .Answer(t => t.Contains("&& docker stack deploy", StringComparison.Ordinal) && (deployed = true))
+            .Answer(t => t.Contains("docker service rollback", StringComparison.Ordinal) && (rolledBack = true))
+            .Answer(t => t.Contains("docker service inspect", StringComparison.Ordinal) && (!deployed || rolledBack), standardOutput: Old)
+            .Answer("docker service inspect", standardOutput: New)
+            .Answer(t => t.Contains("docker service logs", StringComparison.Ordinal) && !rolledBack, standardOutput: ServiceLogs)
+            .AppendRulesFrom(Server("completed"));
+
+        var result = await new SwarmDeployWorker(config, runner, new ListHistory([]), new Quiet(), TimeProvider.System)
+            .DeployAsync(new DeployRequest(config.Environment("swarm"), GitRef.Parse("v1.1.0"), "tester"), CancellationToken.None);
+
+        Assert.True(exitCode == result.ExitCode, $"{result.ExitCode}: {result.Record.Error}");
+        Assert.Contains(runner.Commands, c => c.Text == "docker service logs --no-task-ids --timestamps --tail=50 shop-swarm_db 2>&1; "
+            + "docker service logs --no-task-ids --timestamps --tail=50 shop-swarm_backend 2>&1; docker service logs --no-task-ids --timestamps --tail=50 shop-swarm_frontend 2>&1; true");
+        var health = result.Record.Steps.First(s => s.Name == "health");
+        Assert.Contains("logs", result.Record.HealthSummary + health.Detail, StringComparison.Ordinal);
+        if (exitCode == ExitCodes.Success)
+        {
+            Assert.Contains("logs: warning", result.Record.HealthSummary, StringComparison.OrdinalIgnoreCase);
+        }
+        else
+        {
+            Assert.Contains("logs", health.Detail, StringComparison.Ordinal);
+            Assert.True(rolledBack);
+        }
     }
 
     [Fact]
