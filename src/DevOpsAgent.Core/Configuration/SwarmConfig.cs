@@ -20,6 +20,7 @@ public enum SwarmEndpointMode
 ///   endpoint_mode: dnsrr        # vip (default) | dnsrr, for kernels without IPVS (no routing mesh)
 ///   edge: true                  # an agent-managed HAProxy in front of the entry service (see SwarmEdgeConfig)
 ///   drain: 15s                  # how long a replaced task keeps serving after it left Swarm's DNS
+///   wait_for_drain: true        # the deploy ends only once the replaced tasks have stopped (default false)
 /// </code>
 /// </summary>
 public sealed record SwarmConfig
@@ -41,6 +42,13 @@ public sealed record SwarmConfig
     /// stop signal at once (Swarm's default). Defaults to 15s with the edge, else zero.
     /// </summary>
     public TimeSpan Drain { get; init; }
+
+    /// <summary>
+    /// The deploy reports success only once the tasks the update replaced have stopped (their drain is over), so that
+    /// from then on only the new release answers; false: as soon as the new tasks are healthy, the old ones still
+    /// serving their callers' cached addresses for up to <see cref="Drain"/>.
+    /// </summary>
+    public bool WaitForDrain { get; init; }
 
     /// <summary>The longest drain accepted: a replaced task lingers that long on its node.</summary>
     public static readonly TimeSpan MaxDrain = TimeSpan.FromMinutes(10);
@@ -89,7 +97,7 @@ public sealed record SwarmConfig
             return defaults;
         }
 
-        reader.AllowOnly(swarm, "update_parallelism", "monitor", "endpoint_mode", "edge", "drain");
+        reader.AllowOnly(swarm, "update_parallelism", "monitor", "endpoint_mode", "edge", "drain", "wait_for_drain");
         var mode = reader.String(swarm, "endpoint_mode");
         if (mode is not (null or "vip" or "dnsrr"))
         {
@@ -104,8 +112,15 @@ public sealed record SwarmConfig
             drain = TimeSpan.Zero;
         }
 
+        var waitForDrain = reader.Boolean(swarm, "wait_for_drain", false);
+        if (waitForDrain && drain == TimeSpan.Zero && swarm["wait_for_drain"] is { } waitNode)
+        {
+            reader.Problem(waitNode, "needs a drain (swarm: drain: 15s, or edge: true): without one a replaced task stops at once");
+        }
+
         return defaults with
         {
+            WaitForDrain = waitForDrain,
             UpdateParallelism = reader.Integer(swarm, "update_parallelism", defaults.UpdateParallelism, 1, 100),
             Monitor = reader.Duration(swarm, "monitor", defaults.Monitor),
             EndpointMode = mode == "dnsrr" ? SwarmEndpointMode.Dnsrr : SwarmEndpointMode.Vip,

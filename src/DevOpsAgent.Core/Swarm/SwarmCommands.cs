@@ -65,6 +65,13 @@ public sealed record SwarmCommands(string AppPath, string Stack)
         ShellCommand.Of("docker", ["service", "ps", "--filter", "desired-state=running", "--format", "{{.Name}}\t{{.CurrentState}}", .. services.Select(Name)]);
 
     /// <summary>
+    /// The tasks an update replaced (desired state shutdown) with their current state: one still <c>Running</c> is
+    /// draining (it serves its callers' cached addresses until its stop grace period ends).
+    /// </summary>
+    public ShellCommand ReplacedTasks(IEnumerable<string> services) =>
+        ShellCommand.Of("docker", ["service", "ps", "--filter", "desired-state=shutdown", "--format", "{{.Name}}\t{{.CurrentState}}", .. services.Select(Name)]);
+
+    /// <summary>
     /// pg_isready in the database service's task on this node (a stateful service is placed on the manager), as the
     /// container's own POSTGRES_USER.
     /// </summary>

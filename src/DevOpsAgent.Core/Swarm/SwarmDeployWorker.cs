@@ -205,6 +205,11 @@ public sealed partial class SwarmDeployWorker(AgentConfig config, ICommandRunner
             return report.Healthy || request.DryRun ? report : throw new HealthCheckFailedException(report);
         }, ct);
 
+        if (environment.Swarm!.WaitForDrain)
+        {
+            await steps.RunAsync("drain", () => swarm.WaitForDrainAsync(stack, ct), ct);
+        }
+
         await steps.RunAsync("record release", async () =>
         {
             var record = state.Record;

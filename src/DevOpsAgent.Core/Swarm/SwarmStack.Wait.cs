@@ -72,6 +72,38 @@ public sealed partial class SwarmStack
         }
     }
 
+    /// <summary>
+    /// Waits until no task the update replaced is still running (<c>wait_for_drain</c>): from then on only the new
+    /// release answers. Bounded by the drain and a minute more; a task still running then is reported, not failed (the
+    /// new release is healthy and serves).
+    /// </summary>
+    public async Task<string> WaitForDrainAsync(SwarmStackFile stack, CancellationToken ct)
+    {
+        var started = steps.Time.GetTimestamp();
+        var deadline = steps.Time.GetUtcNow() + Swarm.Drain + TimeSpan.FromMinutes(1);
+        while (true)
+        {
+            var draining = (await steps.Runner.RunAsync(Commands.ReplacedTasks(stack.Services), ct)).StandardOutput
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(line => line.Split('\t'))
+                .Where(fields => fields.Length == 2 && fields[1].StartsWith("Running", StringComparison.Ordinal))
+                .Select(fields => fields[0])
+                .ToList();
+            var waited = steps.Time.GetElapsedTime(started).TotalSeconds;
+            if (draining.Count == 0 || dryRun)
+            {
+                return $"replaced tasks stopped after {waited:0.0}s: only the new release answers";
+            }
+
+            if (steps.Time.GetUtcNow() >= deadline)
+            {
+                return $"still running after {waited:0}s (drain {Swarm.Drain.TotalSeconds:0}s): {string.Join(", ", draining)}";
+            }
+
+            await Task.Delay(environment.Health.Interval, steps.Time, ct);
+        }
+    }
+
     /// <summary>Waits until each service runs <paramref name="images"/>' image again, its rollback finished and its tasks run.</summary>
     public async Task<string> WaitForRollbackAsync(SwarmStackFile stack, IReadOnlyDictionary<string, string> images, CancellationToken ct)
     {

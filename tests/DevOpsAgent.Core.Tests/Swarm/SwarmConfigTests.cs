@@ -47,6 +47,8 @@ public sealed class SwarmConfigTests
         Assert.Equal((new SwarmEdgeConfig { Service = "web", Image = "r:5000/haproxy:2.8", HealthPath = "/healthz" }, TimeSpan.Zero), (tuned.Edge, tuned.Drain));
         Assert.Equal((null, TimeSpan.Zero), (Read("engine: swarm\nregistry: r:5000\nswarm:\n  edge: false").Swarm!.Edge, Read("engine: swarm\nregistry: r:5000").Swarm!.Drain));
         Assert.Equal(TimeSpan.FromSeconds(20), Read("engine: swarm\nregistry: r:5000\nswarm:\n  drain: 20s").Swarm!.Drain);
+        Assert.False(Read("engine: swarm\nregistry: r:5000\nswarm:\n  drain: 20s").Swarm!.WaitForDrain);
+        Assert.True(Read("engine: swarm\nregistry: r:5000\nswarm:\n  edge: true\n  wait_for_drain: true").Swarm!.WaitForDrain);
     }
 
     [Theory]
@@ -56,6 +58,7 @@ public sealed class SwarmConfigTests
     [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  edge:\n    image: 'Haproxy latest'", "environments/production/swarm/edge/image: should be an image reference such as haproxy:2.6 or registry:5000/haproxy:2.6 (line 13)")]
     [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  edge:\n    service: 'web front'", "environments/production/swarm/edge/service: should be a service name of the compose files (letters, digits, '.', '_', '-') (line 13)")]
     [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  drain: 11m", "environments/production/swarm/drain: should be from 0s to 10m (line 12)")]
+    [InlineData("engine: swarm\nregistry: r:5000\nswarm:\n  wait_for_drain: true", "environments/production/swarm/wait_for_drain: needs a drain (swarm: drain: 15s, or edge: true): without one a replaced task stops at once (line 12)")]
     [InlineData("engine: swarm", "environments/production/registry: required")]
     [InlineData("engine: kubernetes", "environments/production/engine: should be compose or swarm (line 9)")]
     [InlineData("registry: 10.77.0.1:5000", "environments/production/registry: only with engine: swarm or hosts: (line 9)")]

@@ -123,6 +123,31 @@ public sealed class SwarmDeployWorkflowTests
     }
 
     [Fact]
+    public async Task With_wait_for_drain_the_deploy_ends_once_the_replaced_tasks_have_stopped()
+    {
+        var config = Config(swarm: "{ endpoint_mode: dnsrr, monitor: 1s, drain: 15s, wait_for_drain: true }");
+        var (deployed, reads) = (false, 0);
+        const string New = "shop-swarm_db\tpostgres:15\tnone\t\nshop-swarm_backend\t10.77.0.1:5000/shop-backend:e3d42a8add1d\tcompleted\tT1\nshop-swarm_frontend\t10.77.0.1:5000/shop-frontend:e3d42a8add1d\tcompleted\tT1\n";
+        var runner = new RecordingCommandRunner("deploy@10.77.0.11:22")
+            .Answer(t => t.Contains("&& docker stack deploy", StringComparison.Ordinal) && (deployed = true))
+            .Answer(t => t.Contains("docker service inspect", StringComparison.Ordinal) && deployed, standardOutput: New)
+            .Answer(t => t.Contains("desired-state=shutdown", StringComparison.Ordinal) && Interlocked.Increment(ref reads) <= 2,
+                standardOutput: "shop-swarm_backend.1\tRunning 12 seconds ago\nshop-swarm_backend.1\tShutdown 3 minutes ago\n")
+            .Answer("desired-state=shutdown", standardOutput: "shop-swarm_backend.1\tComplete 1 second ago\nshop-swarm_backend.1\tShutdown 3 minutes ago\n")
+            .AppendRulesFrom(Server("completed"));
+
+        var result = await new SwarmDeployWorker(config, runner, new ListHistory([]), new Quiet(), TimeProvider.System)
+            .DeployAsync(new DeployRequest(config.Environment("swarm"), GitRef.Parse("v1.1.0"), "tester"), CancellationToken.None);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Record.Error);
+        Assert.Equal(3, reads);
+        Assert.Contains(runner.Commands, c => c.Text == "docker service ps --filter desired-state=shutdown --format '{{.Name}}\t{{.CurrentState}}' shop-swarm_db shop-swarm_backend shop-swarm_frontend");
+        var drain = result.Record.Steps.Single(s => s.Name == "drain");
+        Assert.Matches("^replaced tasks stopped after [0-9.]+s: only the new release answers$", drain.Detail);
+        Assert.Equal(["health", "drain", "record release"], result.Record.Steps.Select(s => s.Name).SkipWhile(n => n != "health").Take(3));
+    }
+
+    [Fact]
     public async Task The_migrations_plan_reads_current_heads_and_history_from_one_container()
     {
         var config = Config(migrations: "migrations: { service: backend, database_service: db }");
