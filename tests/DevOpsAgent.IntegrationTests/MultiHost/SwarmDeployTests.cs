@@ -35,10 +35,10 @@ public sealed partial class SwarmDeployTests(ITestOutputHelper output) : IDispos
         RequestsPerSecond = 50,
     });
 
-    private async Task<(int ExitCode, string Out, string Error)> DeployAsync(string reference)
+    private async Task<(int ExitCode, string Out, string Error)> DeployAsync(string reference, bool waitForDrain = false)
     {
         var clock = Stopwatch.StartNew();
-        var result = await Cli.RunAsync("deploy", "it", "--ref", reference, "--config", SwarmStackBed.WriteConfig(_scratch), "--project-dir", ProjectDir);
+        var result = await Cli.RunAsync("deploy", "it", "--ref", reference, "--config", SwarmStackBed.WriteConfig(_scratch, waitForDrain), "--project-dir", ProjectDir);
         output.WriteLine($"deploy {reference}: exit {result.ExitCode} in {clock.Elapsed.TotalSeconds:0.0}s");
         return result;
     }
@@ -85,7 +85,8 @@ public sealed partial class SwarmDeployTests(ITestOutputHelper output) : IDispos
             (int ExitCode, string Out, string Error) update;
             await using (var steady = Load("swarm-update").Start())
             {
-                update = await DeployAsync("v1.1.0");
+                // wait_for_drain: the deploy ends once the replaced tasks have stopped, so from then on only 1.1.0 answers.
+                update = await DeployAsync("v1.1.0", waitForDrain: true);
                 load = await steady.StopAsync();
             }
 
@@ -93,7 +94,12 @@ public sealed partial class SwarmDeployTests(ITestOutputHelper output) : IDispos
             Assert.True(update.ExitCode == 0, update.Out + update.Error);
             Assert.True(load.Failed == 0, load.ToString());
             Assert.Contains("""{"version":"1.1.0"}""", load.Bodies.Keys);
-            await ServesOnlyAsync("1.1.0");
+            Assert.Matches("drain \\([0-9.]+s\\): replaced tasks stopped after [0-9.]+s: only the new release answers", update.Out);
+            for (var i = 0; i < 10; i++)
+            {
+                Assert.Equal("1.1.0", await SwarmStackBed.VersionAsync(Timeout));
+            }
+
             Assert.Equal(load.PostsSucceeded, await SwarmStackBed.RowsAsync("swarm-update", Timeout));
         }
         finally

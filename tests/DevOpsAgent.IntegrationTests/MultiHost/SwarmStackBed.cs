@@ -23,7 +23,8 @@ public static class SwarmStackBed
 
     public static string Url(string path, int host = Manager) => $"http://{Bed.Address(host)}:{Port}{path}";
 
-    public static string WriteConfig(string folder)
+    /// <param name="waitForDrain">The deploy ends only once the replaced tasks stopped (<c>swarm: wait_for_drain</c>).</param>
+    public static string WriteConfig(string folder, bool waitForDrain = false)
     {
         var config = Path.Combine(folder, "devops-agent.yml");
         File.WriteAllText(config, $"""
@@ -51,6 +52,7 @@ public static class SwarmStackBed
                   monitor: 5s
                   endpoint_mode: dnsrr
                   edge: true
+                  wait_for_drain: {(waitForDrain ? "true" : "false")}
                 health:
                   timeout: 60s
                   interval: 2s
