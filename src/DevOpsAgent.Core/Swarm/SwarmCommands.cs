@@ -89,6 +89,20 @@ public sealed record SwarmCommands(string AppPath, string Stack)
     public ShellCommand Logs(string service, int tail) =>
         ShellCommand.Of("docker", "service", "logs", "--no-task-ids", "--timestamps", $"--tail={tail}", Name(service));
 
+    /// <summary>
+    /// `devops-agent logs` of a Swarm: the last <paramref name="tail"/> lines of <paramref name="service"/> (null: every
+    /// service of the stack), stdout and stderr together, all services read at once; with <paramref name="follow"/>
+    /// until interrupted. Lines as <c>docker service logs --timestamps --no-task-ids</c> prints them
+    /// (<see cref="Health.LogScanner.FromSwarm"/> reads them).
+    /// </summary>
+    public ShellCommand StackLogs(string? service, int tail, bool follow)
+    {
+        var logs = $"docker service logs --no-task-ids --timestamps --tail={tail}{(follow ? " --follow" : "")}";
+        return service is not null
+            ? ShellCommand.Raw($"{logs} {ShellQuoting.Quote(Name(service))} 2>&1")
+            : ShellCommand.Raw($"for s in $(docker service ls -q --filter {ShellQuoting.Quote($"label=com.docker.stack.namespace={Stack}")}); do {logs} \"$s\" 2>&1 & done; wait");
+    }
+
     /// <summary>The last <paramref name="tail"/> lines of each service, stdout and stderr (where services log errors) together.</summary>
     public ShellCommand LogsOf(IEnumerable<string> services, int tail) =>
         ShellCommand.Raw(string.Join("; ", services.Select(s => $"{Logs(s, tail).Text} 2>&1")) + "; true");

@@ -148,6 +148,16 @@ public sealed class SwarmDeployWorkflowTests
     }
 
     [Fact]
+    public void The_logs_command_of_a_swarm_reads_one_service_or_every_service_of_the_stack_at_once()
+    {
+        var commands = new SwarmCommands("/var/www/shop", "shop-swarm");
+
+        Assert.Equal("docker service logs --no-task-ids --timestamps --tail=5 shop-swarm_backend 2>&1", commands.StackLogs("backend", 5, follow: false).Text);
+        Assert.Equal("for s in $(docker service ls -q --filter label=com.docker.stack.namespace=shop-swarm); do "
+            + "docker service logs --no-task-ids --timestamps --tail=50 --follow \"$s\" 2>&1 & done; wait", commands.StackLogs(null, 50, follow: true).Text);
+    }
+
+    [Fact]
     public async Task The_migrations_plan_reads_current_heads_and_history_from_one_container()
     {
         var config = Config(migrations: "migrations: { service: backend, database_service: db }");

@@ -95,6 +95,13 @@ public sealed partial class FleetDeployTests : IDisposable
             (last.GetProperty("action").GetString(), last.GetProperty("outcome").GetString(), last.GetProperty("version").GetString()));
         var steps = last.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()!).ToList();
         Assert.Equal(Bed.Numbers.Select(i => $"host {Bed.AgentName(i)}"), steps.TakeLast(Bed.Count));
+
+        // `logs` of a fleet reads every host, each line with its host.
+        var logs = await _cli.RunAsync("logs", "fleet", "backend", "--tail", "3", "--json", "--config", Bed.WriteConfig(_scratch));
+        Assert.True(logs.ExitCode == 0, logs.Out + logs.Error);
+        using var entries = JsonDocument.Parse(logs.Out);
+        var hosts = entries.RootElement.EnumerateArray().Select(e => (e.GetProperty("host").GetString(), e.GetProperty("service").GetString())).Distinct().Order().ToList();
+        Assert.Equal(Bed.Numbers.Select(i => ((string?)Bed.AgentName(i), (string?)"backend")).Order(), hosts);
     }
 
     [MultiHostFact]

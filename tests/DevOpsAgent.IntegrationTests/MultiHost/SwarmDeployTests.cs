@@ -100,6 +100,13 @@ public sealed partial class SwarmDeployTests(ITestOutputHelper output) : IDispos
                 Assert.Equal("1.1.0", await SwarmStackBed.VersionAsync(Timeout));
             }
 
+            // `logs` of a Swarm: the service's tasks on every node, through the manager.
+            var logs = await Cli.RunAsync("logs", "it", "backend", "--tail", "5", "--json", "--config", SwarmStackBed.WriteConfig(_scratch));
+            Assert.True(logs.ExitCode == 0, logs.Out + logs.Error);
+            using var entries = System.Text.Json.JsonDocument.Parse(logs.Out);
+            Assert.NotEmpty(entries.RootElement.EnumerateArray());
+            Assert.All(entries.RootElement.EnumerateArray(), e => Assert.Equal("backend", e.GetProperty("service").GetString()));
+
             Assert.Equal(load.PostsSucceeded, await SwarmStackBed.RowsAsync("swarm-update", Timeout));
         }
         finally
