@@ -65,6 +65,8 @@ public sealed class SlotDeployWorkflowTests
         .Answer("http://localhost:8080/health", standardOutput: "{\"status\":\"healthy\"}\n200")
         .Answer("http://localhost:8080/", standardOutput: "<html></html>\n200")
         .Answer(t => t.StartsWith("docker ps -q --filter label=com.docker.compose.project=shop-staging-edge", StringComparison.Ordinal), standardOutput: "edge123\n")
+        // The switch in one call into the edge: what its script prints there (blue drained in 0.4 s).
+        .Answer(DevOpsAgent.Core.Edge.EdgeSwitchScript.Live, standardOutput: "switch: live\nswitch: drained 400000\nswitch: done\nswitch: exit 0\n")
         .Answer("show stat app 4 -1", standardOutput: Stat);
 
     private Task<DeployResult> DeployAsync(RecordingCommandRunner runner) =>
@@ -94,11 +96,16 @@ public sealed class SlotDeployWorkflowTests
         Assert.Contains("devops-agent.commit: " + Commit, texts[IndexOf(".devops-agent-green.yml.tmp")], StringComparison.Ordinal);
         Assert.Equal(-1, IndexOf(".devops-agent-blue.yml.tmp"));
 
-        // Health through green's own address before the switch; the switch readies green and drains blue in one call.
+        // Health through green's own address before the switch; the switch readies green, drains blue and puts it in
+        // maintenance in one call into the edge, after one read of the servers.
         var switchCall = IndexOf("set server app/green state ready; disable health app/green; set server app/blue state drain");
         Assert.True(IndexOf("http://172.28.0.9:80/health") < switchCall);
         Assert.True(switchCall < IndexOf("http://localhost:8080/health"));
-        Assert.True(IndexOf("set server app/blue state maint") > switchCall);
+        Assert.Contains("'set server app/blue state maint'", texts[switchCall], StringComparison.Ordinal);
+        Assert.Equal("green live; blue drained in 0.4s", result.Record.Steps.Single(s => s.Name == "switch").Detail);
+        Assert.Equal(["show stat app 4 -1", "switch"], texts.Skip(IndexOf("http://172.28.0.9:80/")).Take(switchCall - IndexOf("http://172.28.0.9:80/") + 1)
+            .Where(t => t.Contains("project=shop-staging-edge", StringComparison.Ordinal) && t.Contains("docker exec \"$id\"", StringComparison.Ordinal))
+            .Select(t => t.Contains(DevOpsAgent.Core.Edge.EdgeSwitchScript.Live, StringComparison.Ordinal) ? "switch" : t[(t.LastIndexOf(" _ '", StringComparison.Ordinal) + 4)..t.LastIndexOf('\'')]));
         Assert.True(IndexOf("docker-compose -p shop-staging-blue -f .devops-agent-blue.yml stop") > IndexOf("http://localhost:8080/health"));
         Assert.Equal(-1, IndexOf("shop-staging-blue -f .devops-agent-blue.yml down"));
         Assert.Contains(texts, t => t.Contains("release.json.tmp", StringComparison.Ordinal) && t.Contains("\"slot\":\"green\"", StringComparison.Ordinal));
