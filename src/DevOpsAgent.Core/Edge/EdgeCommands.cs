@@ -53,9 +53,7 @@ public sealed record EdgeCommands(ComposeFlavor Flavor, EdgeSpec Spec)
             throw new ArgumentException("A runtime-API command is one line.", nameof(haproxyCommand));
         }
 
-        var missing = ShellQuoting.Quote($"no running edge container (compose project {Spec.EdgeProject})");
-        return ShellCommand.Raw($"id=$({ContainerId().Text}); if [ -z \"$id\" ]; then echo {missing} >&2; false; "
-            + $"else docker exec \"$id\" bash -c {ShellQuoting.Quote(RuntimeClient)} _ {ShellQuoting.Quote(haproxyCommand)}; fi");
+        return InEdge(RuntimeClient, "_", haproxyCommand);
     }
 
     /// <summary>
@@ -95,12 +93,28 @@ public sealed record EdgeCommands(ComposeFlavor Flavor, EdgeSpec Spec)
             + $"printf '%s\\n' \"$line\"; done; rm -f {temporary}; }}; fi");
     }
 
+    /// <summary>The runtime-API line that lets HAProxy check a slot in maintenance without sending it anything.</summary>
+    public static string CheckLine(Slot slot) => $"set server {ServerName(slot)} state drain; enable health {ServerName(slot)}";
+
+    /// <summary>
+    /// Moves <paramref name="slot"/> to drain with its checks on when it is in maintenance, in one <c>docker exec</c>
+    /// (<see cref="EdgeSwitchScript.PrepareText"/>) where a read and a set took two.
+    /// </summary>
+    public ShellCommand PrepareSlot(Slot slot) => InEdge(EdgeSwitchScript.PrepareText, "_", slot.Name(), CheckLine(slot));
+
     /// <summary>HAProxy's statistics of the app backend's servers, as CSV (<see cref="EdgeStat.Parse"/>).</summary>
     public ShellCommand ShowServers() => Runtime($"show stat {HaproxyConfig.Backend} 4 -1");
 
     /// <summary>The edge container's recent log lines (HAProxy logs errors, retries and server state changes).</summary>
     public ShellCommand Logs(int tail) =>
         ShellCommand.Raw($"id=$({ContainerId().Text}); [ -z \"$id\" ] || docker logs --tail {tail} \"$id\" 2>&1");
+
+    private ShellCommand InEdge(params string[] bashArguments)
+    {
+        var missing = ShellQuoting.Quote($"no running edge container (compose project {Spec.EdgeProject})");
+        return ShellCommand.Raw($"id=$({ContainerId().Text}); if [ -z \"$id\" ]; then echo {missing} >&2; false; "
+            + $"else docker exec \"$id\" bash -c {string.Join(' ', bashArguments.Select(ShellQuoting.Quote))}; fi");
+    }
 
     private string[] Program => Flavor == ComposeFlavor.V2 ? ["docker", "compose"] : ["docker-compose"];
 

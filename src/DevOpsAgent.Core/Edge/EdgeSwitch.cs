@@ -64,20 +64,16 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
 
     /// <summary>
     /// Lets HAProxy start checking <paramref name="slot"/> when it is in maintenance (drain: checked, sent nothing), so
-    /// that its checks run while the slot's health is verified and <see cref="WaitUntilUpAsync"/> finds it checked.
-    /// Nothing when the edge does not answer (the switch starts it) or the slot is not in maintenance.
+    /// that its checks run while the slot's health is verified and <see cref="WaitUntilUpAsync"/> finds it checked. One
+    /// call into the edge; nothing when the edge does not answer (the switch starts it), the slot is not in maintenance
+    /// or its name does not resolve yet.
     /// </summary>
     public async Task PrepareAsync(Slot slot, CancellationToken cancellationToken)
     {
-        var answer = await runner.RunAsync(edge.ShowServers(), cancellationToken);
-        if (!Answered(answer))
+        var result = await runner.RunAsync(edge.PrepareSlot(slot), cancellationToken);
+        if (result.Succeeded && EdgeSwitchScript.Parse(result.StandardOutput).HaproxyRefusal is { } refusal)
         {
-            return;
-        }
-
-        if (EdgeStat.Parse(answer.StandardOutput).FirstOrDefault(s => s.Slot == slot) is { InMaintenance: true })
-        {
-            await SetAsync($"set server {Name(slot)} state drain; enable health {Name(slot)}", cancellationToken);
+            throw new DevOpsAgentException($"edge: HAProxy refused '{EdgeCommands.CheckLine(slot)}': {Last(refusal)}", ExitCodes.CommandFailed);
         }
     }
 
@@ -104,9 +100,7 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
         if (server.InMaintenance || !server.IsChecked)
         {
             // The slot was live before (its checks were stopped by that switch): checked again, from drain.
-            await SetAsync(server.InMaintenance
-                ? $"set server {Name(slot)} state drain; enable health {Name(slot)}"
-                : $"enable health {Name(slot)}", cancellationToken);
+            await SetAsync(server.InMaintenance ? EdgeCommands.CheckLine(slot) : $"enable health {Name(slot)}", cancellationToken);
             server = await ServerAsync(slot, cancellationToken);
         }
 

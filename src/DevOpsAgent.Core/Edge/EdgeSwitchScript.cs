@@ -22,7 +22,8 @@ public static class EdgeSwitchScript
 
     public const string Live = Marker + "live";
 
-    public static readonly string Text = $$"""
+    /// <summary>The functions both scripts use: a runtime-API client, the servers' statistics, one server's fields (declared first: static fields initialise in order).</summary>
+    private static readonly string Functions = $$"""
         ask() {
           answer= line=
           exec 3<>/dev/tcp/{{HaproxyConfig.RuntimeAddress}}/{{HaproxyConfig.RuntimePort}} || return 1
@@ -57,6 +58,10 @@ public static class EdgeSwitchScript
           ask "$1" || exit 1
           if [ -n "${answer//[[:space:]]/}" ]; then echo '{{Marker}}haproxy refused'; printf '%s' "$answer"; exit 0; fi
         }
+        """ + "\n";
+
+    /// <summary>The switch: the functions, then the stages.</summary>
+    public static readonly string Text = Functions + $$"""
         to=$1 from=$2 drain=$3
         stat || exit 1
         server "$to"
@@ -77,6 +82,18 @@ public static class EdgeSwitchScript
         done
         if [ "$scur" -gt 0 ]; then echo "{{Marker}}in flight $scur"; else echo "{{Marker}}drained $((now - started))"; fi
         set_line "$5"
+        echo '{{Marker}}done'
+        """;
+
+    /// <summary>
+    /// Lets HAProxy check a slot in maintenance: arguments the slot's server name and the runtime-API line that moves it
+    /// to drain with its checks on. A slot whose name does not resolve yet (<c>MAINT (resolution)</c>) is left as it is:
+    /// the live slot of a freshly started edge shows that status too (<see cref="EdgeServer.IsUnresolved"/>).
+    /// </summary>
+    public static readonly string PrepareText = Functions + $$"""
+        stat || exit 1
+        server "$1"
+        case $status in 'MAINT (resolution)') ;; MAINT*) set_line "$2"; echo '{{Marker}}checks started' ;; esac
         echo '{{Marker}}done'
         """;
 
@@ -104,6 +121,9 @@ public static class EdgeSwitchScript
         public int? StillInFlight { get; init; }
 
         public bool IsDone { get; init; }
+
+        /// <summary>A slot in maintenance was moved to drain, its checks on.</summary>
+        public bool ChecksStarted { get; init; }
     }
 
     public static Outcome Parse(string output)
@@ -125,6 +145,7 @@ public static class EdgeSwitchScript
             {
                 "live" => outcome with { IsLive = true },
                 "done" => outcome with { IsDone = true },
+                "checks started" => outcome with { ChecksStarted = true },
                 "refused" => outcome with { RefusedWith = string.Join('\n', before) },
                 "config not written" => outcome with { ConfigNotWritten = true },
                 "haproxy refused" => outcome with { HaproxyRefusal = string.Join('\n', lines.Skip(i + 1).TakeWhile(l => !l.StartsWith(Marker, StringComparison.Ordinal))) },
