@@ -66,7 +66,7 @@ public static class EdgeSwitchScript
         stat || exit 1
         server "$to"
         up=
-        case $status in UP | DRAIN) [ "$check" != L7OK ] || up=1 ;; esac
+        case $status in UP | DRAIN) [ "${check#\* }" != L7OK ] || up=1 ;; esac
         case $status in UP* | 'no check') up=1 ;; esac
         if [ -z "$up" ]; then printf '%s' "$answer"; echo '{{Marker}}refused'; exit 0; fi
         set_line "$4"

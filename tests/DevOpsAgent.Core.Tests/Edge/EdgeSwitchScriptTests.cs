@@ -57,6 +57,21 @@ public sealed partial class EdgeSwitchScriptTests
         Assert.InRange(EdgeSwitchScript.Parse(output).DrainedIn!.Value, TimeSpan.Zero, TimeSpan.FromSeconds(5));
     }
 
+    [Theory]
+    // While a check runs, HAProxy shows the last result behind "* ": the slot was checked up all the same.
+    [InlineData("DRAIN", "* L7OK", "switch: live\nswitch: drained")]
+    [InlineData("DRAIN", "* L7STS", "switch: refused")]
+    [InlineData("DRAIN 1/2", "L7OK", "switch: refused")]
+    [InlineData("no check", "", "switch: live\nswitch: drained")]
+    public async Task A_switch_goes_to_a_slot_checked_up_or_serving_and_to_no_other(string status, string check, string expected)
+    {
+        var stat = $"# pxname,svname,scur,status,check_status,check_code,addr\napp,blue,0,UP,L7OK,200,172.28.0.5:80\napp,green,0,{status},{check},0,172.28.0.6:80\n";
+
+        var (output, _) = await RunAsync(EdgeSwitchScript.Text, stat, "\n", "green", "blue", "5000000", Ready, "set server app/blue state maint");
+
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_switch_to_a_slot_haproxy_sees_down_changes_nothing_and_prints_the_servers_it_read()
     {
