@@ -204,8 +204,8 @@ public sealed partial class DeployWorker
         {
             await steps.CommandAsync(slots.Data.UpNoRecreate(), ct, streamOutput: true);
             await steps.CommandAsync(slots.LiveCompose!.Start(), ct, streamOutput: true);
-            await edge.EnsureUpAsync(live, ct);
-            await edge.WaitUntilUpAsync(live, request.Environment.Health.Timeout, ct);
+            var servers = await edge.EnsureUpAsync(live, ct);
+            await edge.WaitUntilUpAsync(live, request.Environment.Health.Timeout, ct, servers);
             return await edge.SwitchAsync(live, ToEdge(slots.TargetSlot), slots.Config.DrainTimeout, ct);
         }, ct);
         if (config.Migrations is { } migrations)

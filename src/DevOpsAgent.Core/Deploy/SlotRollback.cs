@@ -58,8 +58,9 @@ public sealed class SlotRollback(DeploySteps steps, EnvironmentConfig environmen
 
         await steps.RunAsync("rollback: switch", async () =>
         {
-            await edge.EnsureUpAsync(from, ct);
-            await edge.WaitUntilUpAsync(to, environment.Health.Timeout, ct);
+            // One read of the edge serves both: a running edge and a slot checked up cost it and the switch alone.
+            var servers = await edge.EnsureUpAsync(from, ct);
+            await edge.WaitUntilUpAsync(to, environment.Health.Timeout, ct, servers);
             slots.EdgeSwitched = true;
             return await edge.SwitchAsync(to, from, slots.Config.DrainTimeout, ct);
         }, ct);

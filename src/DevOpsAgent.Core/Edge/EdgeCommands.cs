@@ -53,10 +53,54 @@ public sealed record EdgeCommands(ComposeFlavor Flavor, EdgeSpec Spec)
             throw new ArgumentException("A runtime-API command is one line.", nameof(haproxyCommand));
         }
 
+        return InEdge(RuntimeClient, "_", haproxyCommand);
+    }
+
+    /// <summary>
+    /// The runtime-API line that makes <paramref name="to"/> live: ready before drain, in one line, because a backend
+    /// whose only server is draining answers 503. The live slot's checks stop: they proved the edge reaches it, and
+    /// there is no other server to send its traffic to, so checks that time out on a loaded host would only turn slow
+    /// answers into 503s for everyone.
+    /// </summary>
+    public static string ReadyLine(Slot to, Slot? from) =>
+        $"set server {ServerName(to)} state ready; disable health {ServerName(to)}" + (from is { } old ? $"; set server {ServerName(old)} state drain" : "");
+
+    /// <summary>Maintenance does not cut the requests still in flight; it stops the checks and new connections.</summary>
+    public static string MaintenanceLine(Slot slot) => $"set server {ServerName(slot)} state maint";
+
+    public static string ServerName(Slot slot) => $"{HaproxyConfig.Backend}/{slot.Name()}";
+
+    /// <summary>
+    /// The whole switch to <paramref name="to"/> in one <c>docker exec</c> (<see cref="EdgeSwitchScript"/>), and
+    /// haproxy.cfg rewritten to serve <paramref name="to"/> as soon as the script says it is live — before the drain
+    /// wait, so that an agent cut off while waiting leaves a file that agrees with the edge. The file is written to
+    /// its temporary name first and renamed only then; a refused switch leaves the file as it was. The script's exit
+    /// code is printed last (<c>switch: exit N</c>): the pipeline that watches its output would hide it.
+    /// </summary>
+    public ShellCommand Switch(Slot to, Slot? from, TimeSpan drainTimeout)
+    {
+        string[] arguments = [EdgeSwitchScript.Text, "_", to.Name(), from?.Name() ?? "",
+            ((long)drainTimeout.TotalMicroseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ReadyLine(to, from), from is { } old ? MaintenanceLine(old) : ""];
+        var exec = "docker exec \"$id\" bash -c " + string.Join(' ', arguments.Select(ShellQuoting.Quote));
+        var temporary = ShellQuoting.Quote(ConfigFile + ".tmp");
+        var rename = ShellCommand.Of("mv", "-f", ConfigFile + ".tmp", ConfigFile).Text;
         var missing = ShellQuoting.Quote($"no running edge container (compose project {Spec.EdgeProject})");
         return ShellCommand.Raw($"id=$({ContainerId().Text}); if [ -z \"$id\" ]; then echo {missing} >&2; false; "
-            + $"else docker exec \"$id\" bash -c {ShellQuoting.Quote(RuntimeClient)} _ {ShellQuoting.Quote(haproxyCommand)}; fi");
+            + $"else printf '%s' {ShellQuoting.Quote(HaproxyConfig.Render(Spec, to))} > {temporary} && "
+            + $"{{ {{ {exec}; echo \"{EdgeSwitchScript.Marker}exit $?\"; }} | while IFS= read -r line; do "
+            + $"if [ \"$line\" = {ShellQuoting.Quote(EdgeSwitchScript.Live)} ]; then {rename} || echo {ShellQuoting.Quote(EdgeSwitchScript.Marker + "config not written")}; fi; "
+            + $"printf '%s\\n' \"$line\"; done; rm -f {temporary}; }}; fi");
     }
+
+    /// <summary>The runtime-API line that lets HAProxy check a slot in maintenance without sending it anything.</summary>
+    public static string CheckLine(Slot slot) => $"set server {ServerName(slot)} state drain; enable health {ServerName(slot)}";
+
+    /// <summary>
+    /// Moves <paramref name="slot"/> to drain with its checks on when it is in maintenance, in one <c>docker exec</c>
+    /// (<see cref="EdgeSwitchScript.PrepareText"/>) where a read and a set took two.
+    /// </summary>
+    public ShellCommand PrepareSlot(Slot slot) => InEdge(EdgeSwitchScript.PrepareText, "_", slot.Name(), CheckLine(slot));
 
     /// <summary>HAProxy's statistics of the app backend's servers, as CSV (<see cref="EdgeStat.Parse"/>).</summary>
     public ShellCommand ShowServers() => Runtime($"show stat {HaproxyConfig.Backend} 4 -1");
@@ -64,6 +108,13 @@ public sealed record EdgeCommands(ComposeFlavor Flavor, EdgeSpec Spec)
     /// <summary>The edge container's recent log lines (HAProxy logs errors, retries and server state changes).</summary>
     public ShellCommand Logs(int tail) =>
         ShellCommand.Raw($"id=$({ContainerId().Text}); [ -z \"$id\" ] || docker logs --tail {tail} \"$id\" 2>&1");
+
+    private ShellCommand InEdge(params string[] bashArguments)
+    {
+        var missing = ShellQuoting.Quote($"no running edge container (compose project {Spec.EdgeProject})");
+        return ShellCommand.Raw($"id=$({ContainerId().Text}); if [ -z \"$id\" ]; then echo {missing} >&2; false; "
+            + $"else docker exec \"$id\" bash -c {string.Join(' ', bashArguments.Select(ShellQuoting.Quote))}; fi");
+    }
 
     private string[] Program => Flavor == ComposeFlavor.V2 ? ["docker", "compose"] : ["docker-compose"];
 

@@ -20,9 +20,11 @@ public sealed record EdgeServer(Slot Slot, string Status, int CurrentSessions)
     /// <summary>
     /// HAProxy's own check passed since the server left maintenance: it can reach the slot. A server leaving
     /// maintenance counts as up before any check (<c>DRAIN 1/2</c>) and keeps its last result, so only a settled
-    /// <c>UP</c> or <c>DRAIN</c> with a passing check counts (with <c>rise 1</c>, one check settles it).
+    /// <c>UP</c> or <c>DRAIN</c> with a passing check counts (with <c>rise 1</c>, one check settles it). While a check
+    /// runs HAProxy shows the last result behind <c>* </c> (<c>* L7OK</c>): that one counts too (seen on the bed: a
+    /// slot checked up, read again a moment later, refused the switch as <c>DRAIN (* L7OK 0)</c>).
     /// </summary>
-    public bool IsCheckedUp => Status is "UP" or "DRAIN" && CheckStatus is "L7OK";
+    public bool IsCheckedUp => Status is "UP" or "DRAIN" && CheckStatus is "L7OK" or "* L7OK";
 
     /// <summary>
     /// Receives new requests (not drained, not in maintenance, not down). The live slot's checks are stopped by the

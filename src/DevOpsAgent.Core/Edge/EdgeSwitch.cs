@@ -17,11 +17,19 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
 
     /// <summary>
     /// Writes the edge's files and starts it when no edge container runs; a running edge is left untouched (its
-    /// live slot is whatever the last switch made it). Returns once HAProxy answers on its runtime API.
+    /// live slot is whatever the last switch made it). Returns once HAProxy answers on its runtime API, with the
+    /// servers as it answered: a running edge costs one read, which <see cref="WaitUntilUpAsync"/> can reuse.
     /// </summary>
     /// <param name="live">The slot a newly started edge serves; null when no slot serves yet.</param>
-    public async Task EnsureUpAsync(Slot? live, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public async Task<IReadOnlyList<EdgeServer>> EnsureUpAsync(Slot? live, CancellationToken cancellationToken)
     {
+        var answer = await runner.RunAsync(edge.ShowServers(), cancellationToken);
+        if (Answered(answer))
+        {
+            return EdgeStat.Parse(answer.StandardOutput);
+        }
+
         if (!await IsRunningAsync(cancellationToken))
         {
             // The live slot keeps its checks here: HAProxy 2.6 never checks again a server whose checks were stopped
@@ -33,10 +41,10 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
         var deadline = time.GetUtcNow() + StartTimeout;
         while (true)
         {
-            var answer = await runner.RunAsync(edge.ShowServers(), cancellationToken);
-            if (answer.Succeeded && answer.StandardOutput.StartsWith("# ", StringComparison.Ordinal))
+            answer = await runner.RunAsync(edge.ShowServers(), cancellationToken);
+            if (Answered(answer))
             {
-                return;
+                return EdgeStat.Parse(answer.StandardOutput);
             }
 
             if (time.GetUtcNow() >= deadline)
@@ -56,20 +64,16 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
 
     /// <summary>
     /// Lets HAProxy start checking <paramref name="slot"/> when it is in maintenance (drain: checked, sent nothing), so
-    /// that its checks run while the slot's health is verified and <see cref="WaitUntilUpAsync"/> finds it checked.
-    /// Nothing when the edge does not answer (the switch starts it) or the slot is not in maintenance.
+    /// that its checks run while the slot's health is verified and <see cref="WaitUntilUpAsync"/> finds it checked. One
+    /// call into the edge; nothing when the edge does not answer (the switch starts it), the slot is not in maintenance
+    /// or its name does not resolve yet.
     /// </summary>
     public async Task PrepareAsync(Slot slot, CancellationToken cancellationToken)
     {
-        var answer = await runner.RunAsync(edge.ShowServers(), cancellationToken);
-        if (!answer.Succeeded || !answer.StandardOutput.StartsWith("# ", StringComparison.Ordinal))
+        var result = await runner.RunAsync(edge.PrepareSlot(slot), cancellationToken);
+        if (result.Succeeded && EdgeSwitchScript.Parse(result.StandardOutput).HaproxyRefusal is { } refusal)
         {
-            return;
-        }
-
-        if (EdgeStat.Parse(answer.StandardOutput).FirstOrDefault(s => s.Slot == slot) is { InMaintenance: true })
-        {
-            await SetAsync($"set server {Name(slot)} state drain; enable health {Name(slot)}", cancellationToken);
+            throw new DevOpsAgentException($"edge: HAProxy refused '{EdgeCommands.CheckLine(slot)}': {Last(refusal)}", ExitCodes.CommandFailed);
         }
     }
 
@@ -77,10 +81,14 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
     /// Waits until HAProxy's own check sees <paramref name="slot"/> up, which proves the edge can reach it. A slot in
     /// maintenance (the non-live one) is not checked at all, so it is first moved to drain: checked, sent nothing.
     /// </summary>
-    public async Task WaitUntilUpAsync(Slot slot, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <param name="slot">The slot to wait for.</param>
+    /// <param name="timeout">How long HAProxy's check may take to see it up.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="servers">The servers as just read (<see cref="EnsureUpAsync"/>), so that the wait starts without reading them again.</param>
+    public async Task WaitUntilUpAsync(Slot slot, TimeSpan timeout, CancellationToken cancellationToken, IReadOnlyList<EdgeServer>? servers = null)
     {
         var deadline = time.GetUtcNow() + timeout;
-        var server = await ServerAsync(slot, cancellationToken);
+        var server = servers is null ? await ServerAsync(slot, cancellationToken) : Find(servers, slot);
         // Nothing is changed before the slot's name resolves: the live slot of a freshly started edge shows the same
         // MAINT (resolution) as a disabled one, and moving the live slot to drain would make the edge answer 503.
         while (server.IsUnresolved && time.GetUtcNow() < deadline)
@@ -92,9 +100,7 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
         if (server.InMaintenance || !server.IsChecked)
         {
             // The slot was live before (its checks were stopped by that switch): checked again, from drain.
-            await SetAsync(server.InMaintenance
-                ? $"set server {Name(slot)} state drain; enable health {Name(slot)}"
-                : $"enable health {Name(slot)}", cancellationToken);
+            await SetAsync(server.InMaintenance ? EdgeCommands.CheckLine(slot) : $"enable health {Name(slot)}", cancellationToken);
             server = await ServerAsync(slot, cancellationToken);
         }
 
@@ -114,10 +120,11 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
     }
 
     /// <summary>
-    /// Makes <paramref name="to"/> live: readies it and drains <paramref name="from"/> in one runtime-API call, waits
-    /// (at most <paramref name="drainTimeout"/>) until <paramref name="from"/>'s requests in flight have finished,
-    /// then puts it in maintenance; haproxy.cfg is rewritten so that a restarted edge serves <paramref name="to"/>.
-    /// Refused unless HAProxy's check already sees <paramref name="to"/> up (<see cref="WaitUntilUpAsync"/>).
+    /// Makes <paramref name="to"/> live in one call into the edge (<see cref="EdgeCommands.Switch"/>): readies it and
+    /// drains <paramref name="from"/> in one runtime-API line, waits (at most <paramref name="drainTimeout"/>) until
+    /// <paramref name="from"/>'s requests in flight have finished, then puts it in maintenance; haproxy.cfg is
+    /// rewritten as soon as <paramref name="to"/> is live, so that a restarted edge serves it. Refused, with nothing
+    /// changed, unless HAProxy's check already sees <paramref name="to"/> up (<see cref="WaitUntilUpAsync"/>).
     /// </summary>
     /// <returns>One line: <c>green live; blue drained in 0.4s</c>.</returns>
     public async Task<string> SwitchAsync(Slot to, Slot? from, TimeSpan drainTimeout, CancellationToken cancellationToken)
@@ -127,49 +134,56 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
             throw new ArgumentException($"A switch goes from one slot to the other, not from {to.Name()} to itself.", nameof(from));
         }
 
-        var target = await ServerAsync(to, cancellationToken);
-        if (!target.IsCheckedUp && !target.IsServing)
+        var result = (await runner.RunAsync(edge.Switch(to, from, drainTimeout), cancellationToken)).EnsureSuccess(runner.Target);
+        var outcome = EdgeSwitchScript.Parse(result.StandardOutput);
+        if (outcome.MissingServer is { } missing)
         {
-            throw new DevOpsAgentException(
-                $"edge: not switching to slot {to.Name()}: HAProxy sees it {target.Describe()}, not UP", ExitCodes.HealthCheckFailed);
+            throw new DevOpsAgentException($"edge: HAProxy's backend {HaproxyConfig.Backend} has no server {missing}", ExitCodes.CommandFailed);
         }
 
-        // Ready before drain, in one line: a backend whose only server is draining answers 503. The live slot's checks
-        // stop: they proved the edge reaches it, and there is no other server to send its traffic to, so checks that
-        // time out on a loaded host would only turn slow answers into 503s for everyone.
-        await SetAsync(from is { } old
-            ? $"set server {Name(to)} state ready; disable health {Name(to)}; set server {Name(old)} state drain"
-            : $"set server {Name(to)} state ready; disable health {Name(to)}", cancellationToken);
-        // Written before the drain wait, so that an agent cut off while waiting leaves a file that agrees with the edge.
-        (await runner.RunAsync(edge.WriteConfig(to), cancellationToken)).EnsureSuccess(runner.Target);
-        return from is { } previous ? $"{to.Name()} live; {await DrainAsync(previous, drainTimeout, cancellationToken)}" : $"{to.Name()} live";
+        if (outcome.RefusedWith is { } servers)
+        {
+            throw new DevOpsAgentException(
+                $"edge: not switching to slot {to.Name()}: HAProxy sees it {Find(EdgeStat.Parse(servers), to).Describe()}, not UP", ExitCodes.HealthCheckFailed);
+        }
+
+        if (outcome.HaproxyRefusal is { } refusal)
+        {
+            var line = outcome.IsLive && from is { } drained ? EdgeCommands.MaintenanceLine(drained) : EdgeCommands.ReadyLine(to, from);
+            throw new DevOpsAgentException($"edge: HAProxy refused '{line}': {Last(refusal)}", ExitCodes.CommandFailed);
+        }
+
+        if (outcome.ConfigNotWritten)
+        {
+            throw new DevOpsAgentException(
+                $"edge: {to.Name()} is live but {edge.ConfigFile} was not rewritten, so a restarted edge would serve the other slot: {Last(result.StandardError)}",
+                ExitCodes.CommandFailed);
+        }
+
+        if (outcome.ExitCode is not 0 || !outcome.IsDone)
+        {
+            var state = outcome.IsLive ? $"after {to.Name()} went live" : "before anything changed";
+            throw new DevOpsAgentException(
+                $"edge: the switch to {to.Name()} stopped {state} (exit code {outcome.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}): "
+                + (Last(result.StandardError) is { Length: > 0 } error ? error : "no answer from HAProxy's runtime API"), ExitCodes.CommandFailed);
+        }
+
+        return from is not { } previous ? $"{to.Name()} live"
+            : outcome.DrainedIn is { } drainedIn ? $"{to.Name()} live; {previous.Name()} drained in {drainedIn.TotalSeconds:0.0}s"
+            : $"{to.Name()} live; {previous.Name()} still had {outcome.StillInFlight} request(s) in flight after {drainTimeout.TotalSeconds:0.#}s, put in maintenance";
     }
 
     public async Task<IReadOnlyList<EdgeServer>> ServersAsync(CancellationToken cancellationToken) =>
         EdgeStat.Parse((await runner.RunAsync(edge.ShowServers(), cancellationToken)).EnsureSuccess(runner.Target).StandardOutput);
 
-    private async Task<string> DrainAsync(Slot slot, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var started = time.GetTimestamp();
-        var deadline = time.GetUtcNow() + timeout;
-        var server = await ServerAsync(slot, cancellationToken);
-        while (server.CurrentSessions > 0 && time.GetUtcNow() < deadline)
-        {
-            await Task.Delay(PollInterval, time, cancellationToken);
-            server = await ServerAsync(slot, cancellationToken);
-        }
-
-        var elapsed = time.GetElapsedTime(started).TotalSeconds;
-        // Maintenance does not cut the requests still in flight; it stops the checks and new connections.
-        await SetAsync($"set server {Name(slot)} state maint", cancellationToken);
-        return server.CurrentSessions == 0
-            ? $"{slot.Name()} drained in {elapsed:0.0}s"
-            : $"{slot.Name()} still had {server.CurrentSessions} request(s) in flight after {timeout.TotalSeconds:0.#}s, put in maintenance";
-    }
-
     private async Task<EdgeServer> ServerAsync(Slot slot, CancellationToken cancellationToken) =>
-        (await ServersAsync(cancellationToken)).FirstOrDefault(s => s.Slot == slot)
+        Find(await ServersAsync(cancellationToken), slot);
+
+    private static EdgeServer Find(IReadOnlyList<EdgeServer> servers, Slot slot) =>
+        servers.FirstOrDefault(s => s.Slot == slot)
         ?? throw new DevOpsAgentException($"edge: HAProxy's backend {HaproxyConfig.Backend} has no server {slot.Name()}", ExitCodes.CommandFailed);
+
+    private static bool Answered(CommandResult answer) => answer.Succeeded && answer.StandardOutput.StartsWith("# ", StringComparison.Ordinal);
 
     // Each command of the line answers with an empty line when it succeeds, with its error otherwise.
     private async Task SetAsync(string commands, CancellationToken cancellationToken)
@@ -181,7 +195,7 @@ public sealed class EdgeSwitch(ICommandRunner runner, EdgeCommands edge, TimePro
         }
     }
 
-    private static string Name(Slot slot) => $"{HaproxyConfig.Backend}/{slot.Name()}";
+    private static string Name(Slot slot) => EdgeCommands.ServerName(slot);
 
     private static string Last(string output) =>
         string.Join(" | ", output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(3));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DevOpsAgent.Core.Compose;
 using DevOpsAgent.Core.Health;
 
@@ -72,6 +73,35 @@ public sealed class ComposeCommandsTests
             ],
             states);
         Assert.Equal([true, false, false], states.Select(s => s.IsReady));
+    }
+
+    [Fact]
+    public void Detection_asks_the_docker_plugin_its_version_and_only_looks_for_docker_compose_on_the_path() =>
+        Assert.Equal(
+            "if docker compose version >/dev/null 2>&1; then echo v2; elif command -v docker-compose >/dev/null 2>&1; then echo v1; "
+            + "else echo 'neither docker compose (v2) nor docker-compose (v1) is installed' >&2; exit 127; fi",
+            ComposeDetection.Detect().Text);
+
+    [Theory]
+    [InlineData("docker() { [ \"$1 $2\" = 'compose version' ]; }", 0, "v2\n", "")]
+    // docker-compose (Python) is never started: a broken one would fail here with a misleading "neither is installed".
+    [InlineData("docker() { return 1; }\ndocker-compose() { echo started >&2; return 1; }", 0, "v1\n", "")]
+    [InlineData("docker() { return 1; }", 127, "", "neither docker compose (v2) nor docker-compose (v1) is installed\n")]
+    public async Task Detection_on_a_server_with_v2_v1_or_neither(string server, int exitCode, string standardOutput, string standardError)
+    {
+        // bash with an empty PATH: nothing is found but the functions standing in for the programs.
+        var start = new ProcessStartInfo("/bin/bash", ["-c", server + "\n" + ComposeDetection.Detect().Text])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["PATH"] = "/nonexistent" },
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal((exitCode, standardOutput, standardError), (process.ExitCode, await stdout, await stderr));
     }
 
     [Fact]

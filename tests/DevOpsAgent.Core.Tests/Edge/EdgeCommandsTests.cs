@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using DevOpsAgent.Core.Compose;
 using DevOpsAgent.Core.Edge;
+using DevOpsAgent.Core.Shell;
 
 namespace DevOpsAgent.Core.Tests.Edge;
 
@@ -61,5 +63,70 @@ public sealed class EdgeCommandsTests
         Assert.StartsWith("printf '%s' '# Written by devops-agent;", text);
         Assert.EndsWith("' > /var/www/shop/.devops-agent/edge/haproxy.cfg.tmp && mv -f /var/www/shop/.devops-agent/edge/haproxy.cfg.tmp /var/www/shop/.devops-agent/edge/haproxy.cfg", text);
         Assert.DoesNotContain("compose.yml", text);
+    }
+
+    [Fact]
+    public void The_switch_lines_ready_before_they_drain_and_name_servers_in_the_app_backend()
+    {
+        Assert.Equal("set server app/green state ready; disable health app/green; set server app/blue state drain", EdgeCommands.ReadyLine(Slot.Green, Slot.Blue));
+        Assert.Equal("set server app/blue state ready; disable health app/blue", EdgeCommands.ReadyLine(Slot.Blue, null));
+        Assert.Equal("set server app/blue state maint", EdgeCommands.MaintenanceLine(Slot.Blue));
+    }
+
+    [Fact]
+    public void The_switch_is_one_docker_exec_of_its_script_with_haproxy_cfg_renamed_into_place_once_it_is_live()
+    {
+        var config = ShellQuoting.Quote(HaproxyConfig.Render(V1.Spec, Slot.Green));
+        var script = ShellQuoting.Quote(EdgeSwitchScript.Text);
+        const string File = "/var/www/shop/.devops-agent/edge/haproxy.cfg";
+
+        Assert.Equal(
+            $"id=$({FindEdge}); if [ -z \"$id\" ]; then echo 'no running edge container (compose project shop-production-edge)' >&2; false; "
+            + $"else printf '%s' {config} > {File}.tmp && "
+            + $"{{ {{ docker exec \"$id\" bash -c {script} _ green blue 2500000 "
+            + "'set server app/green state ready; disable health app/green; set server app/blue state drain' 'set server app/blue state maint'; "
+            + "echo \"switch: exit $?\"; } | while IFS= read -r line; do "
+            + $"if [ \"$line\" = 'switch: live' ]; then mv -f {File}.tmp {File} || echo 'switch: config not written'; fi; "
+            + $"printf '%s\\n' \"$line\"; done; rm -f {File}.tmp; }}; fi",
+            V1.Switch(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(2.5)).Text);
+    }
+
+    [Fact]
+    public void A_first_switch_has_no_slot_to_drain() =>
+        Assert.Contains(" _ blue '' 30000000 'set server app/blue state ready; disable health app/blue' ''; echo", V1.Switch(Slot.Blue, null, TimeSpan.FromSeconds(30)).Text);
+
+    [Theory]
+    [InlineData("echo 'switch: live'; echo 'switch: drained 5'; echo 'switch: done'", "switch: live\nswitch: drained 5\nswitch: done\nswitch: exit 0\n", "green")]
+    [InlineData("echo 'switch: refused'", "switch: refused\nswitch: exit 0\n", "blue")]
+    [InlineData("echo 'bash: connect: Connection refused' >&2; return 1", "switch: exit 1\n", "blue")]
+    public async Task The_host_side_of_the_switch_renames_the_config_only_once_the_script_says_live_and_echoes_its_exit_code(
+        string script, string standardOutput, string configServes)
+    {
+        using var folder = new TemporaryFolder();
+        var edge = new EdgeCommands(ComposeFlavor.V1, new EdgeSpec("shop-production", folder.Path, "8080", 80, "/"));
+        Directory.CreateDirectory(Path.GetDirectoryName(edge.ConfigFile)!);
+        await File.WriteAllTextAsync(edge.ConfigFile, HaproxyConfig.Render(edge.Spec, Slot.Blue));
+        // docker stands in for the CLI: ps finds the edge, exec plays the script's part.
+        var docker = $"docker() {{ case $1 in ps) echo edge1 ;; exec) {script} ;; esac; }}\n";
+
+        var start = new ProcessStartInfo("/bin/bash", ["-c", docker + edge.Switch(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(1)).Text])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal((0, standardOutput), (process.ExitCode, await stdout));
+        Assert.Equal(HaproxyConfig.Render(edge.Spec, configServes == "green" ? Slot.Green : Slot.Blue), await File.ReadAllTextAsync(edge.ConfigFile));
+        Assert.False(File.Exists(edge.ConfigFile + ".tmp"));
+    }
+
+    private sealed class TemporaryFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("edge-switch-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

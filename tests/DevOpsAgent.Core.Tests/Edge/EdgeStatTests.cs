@@ -22,6 +22,14 @@ public sealed class EdgeStatTests
     }
 
     [Fact]
+    public void A_slot_whose_next_check_is_running_counts_by_its_last_result()
+    {
+        var servers = EdgeStat.Parse("# pxname,svname,scur,status,check_status,check_code,addr\napp,blue,0,no check,,,172.28.0.5:80\n"
+            + "app,green,0,DRAIN,* L7OK,0,172.28.0.6:80\n");
+        Assert.True(servers.Single(s => s.Slot == Slot.Green).IsCheckedUp);
+    }
+
+    [Fact]
     public void A_drained_slot_that_passed_its_check_is_up_but_not_serving()
     {
         var green = EdgeStat.Parse(Fixture("stat-blue-up-green-drained.csv")).Single(s => s.Slot == Slot.Green);

@@ -11,37 +11,88 @@ public sealed class EdgeSwitchTests
 
     private static string RuntimeCommands(RecordingCommandRunner runner) =>
         string.Join(" | ", runner.Commands.Select(c => c.Text).Select(text =>
-            text.Contains(" _ '", StringComparison.Ordinal) ? text[(text.IndexOf(" _ '", StringComparison.Ordinal) + 4)..text.LastIndexOf('\'')]
-            : text.Contains("haproxy.cfg.tmp", StringComparison.Ordinal) ? "write haproxy.cfg" : text));
+            text.Contains(" _ '", StringComparison.Ordinal) ? text[(text.IndexOf(" _ '", StringComparison.Ordinal) + 4)..text.LastIndexOf('\'')] : text));
+
+    /// <summary>What the switch script prints inside the edge, and the exit code the host side echoes after it.</summary>
+    private static string Printed(params string[] lines) => string.Join("", lines.Select(l => l + "\n")) + "switch: exit 0\n";
 
     [Fact]
-    public async Task A_switch_readies_the_new_slot_and_drains_the_old_one_in_one_call_then_puts_it_in_maintenance()
+    public async Task A_switch_is_one_call_into_the_edge_that_readies_drains_and_puts_the_old_slot_in_maintenance()
     {
-        var runner = new RecordingCommandRunner()
-            .Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-blue-up-green-drained.csv"))
-            .Answer("state", standardOutput: "\n\n");
+        var runner = new RecordingCommandRunner().Answer(EdgeSwitchScript.Live, standardOutput: Printed("switch: live", "switch: drained 412345", "switch: done"));
 
         var summary = await new EdgeSwitch(runner, Edge, TimeProvider.System).SwitchAsync(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(5), CancellationToken.None);
 
-        Assert.StartsWith("green live; blue drained in 0.", summary);
-        Assert.Equal(
-            "show stat app 4 -1 | set server app/green state ready; disable health app/green; set server app/blue state drain | write haproxy.cfg | show stat app 4 -1 | set server app/blue state maint",
-            RuntimeCommands(runner));
-        Assert.Contains("check inter 1s fall 3 rise 1 disabled\n    server green shop-production-green:80", runner.Commands[2].Text);
+        Assert.Equal("green live; blue drained in 0.4s", summary);
+        Assert.Equal([Edge.Switch(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(5))], runner.Commands);
+    }
+
+    [Fact]
+    public async Task A_drain_that_outlasts_its_timeout_says_how_many_requests_were_still_in_flight()
+    {
+        var runner = new RecordingCommandRunner().Answer(EdgeSwitchScript.Live, standardOutput: Printed("switch: live", "switch: in flight 3", "switch: done"));
+
+        var summary = await new EdgeSwitch(runner, Edge, TimeProvider.System).SwitchAsync(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(5), CancellationToken.None);
+
+        Assert.Equal("green live; blue still had 3 request(s) in flight after 5s, put in maintenance", summary);
     }
 
     [Fact]
     public async Task A_slot_that_is_not_up_is_never_switched_to()
     {
-        var runner = new RecordingCommandRunner().Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-green-down.csv"));
+        var runner = new RecordingCommandRunner()
+            .Answer(EdgeSwitchScript.Live, standardOutput: EdgeStatTests.Fixture("stat-green-down.csv") + Printed("switch: refused"));
 
         var error = await Assert.ThrowsAsync<DevOpsAgentException>(() =>
             new EdgeSwitch(runner, Edge, TimeProvider.System).SwitchAsync(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(5), CancellationToken.None));
 
         Assert.Equal("edge: not switching to slot green: HAProxy sees it DOWN (L7STS 403), not UP", error.Message);
         Assert.Equal(ErrorKind.HealthCheckFailed, error.Kind);
-        Assert.Equal("show stat app 4 -1", RuntimeCommands(runner));
+        Assert.Single(runner.Commands);
     }
+
+    [Fact]
+    public async Task A_runtime_api_that_stops_answering_after_the_switch_says_the_slot_went_live()
+    {
+        var runner = new RecordingCommandRunner().Answer(EdgeSwitchScript.Live,
+            standardOutput: "switch: live\nswitch: exit 1\n", standardError: "bash: connect: Connection refused\nbash: /dev/tcp/127.0.0.1/9999: Connection refused\n");
+
+        var error = await Assert.ThrowsAsync<DevOpsAgentException>(() =>
+            new EdgeSwitch(runner, Edge, TimeProvider.System).SwitchAsync(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        Assert.Equal("edge: the switch to green stopped after green went live (exit code 1): bash: connect: Connection refused | bash: /dev/tcp/127.0.0.1/9999: Connection refused",
+            error.Message);
+    }
+
+    [Fact]
+    public async Task A_config_that_could_not_be_rewritten_fails_the_switch_though_the_slot_is_live()
+    {
+        var runner = new RecordingCommandRunner().Answer(EdgeSwitchScript.Live,
+            standardOutput: Printed("switch: config not written", "switch: live", "switch: drained 10", "switch: done"),
+            standardError: "mv: cannot move '/var/www/shop/.devops-agent/edge/haproxy.cfg.tmp': Read-only file system\n");
+
+        var error = await Assert.ThrowsAsync<DevOpsAgentException>(() =>
+            new EdgeSwitch(runner, Edge, TimeProvider.System).SwitchAsync(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        Assert.Equal("edge: green is live but /var/www/shop/.devops-agent/edge/haproxy.cfg was not rewritten, so a restarted edge would serve the other slot: "
+            + "mv: cannot move '/var/www/shop/.devops-agent/edge/haproxy.cfg.tmp': Read-only file system", error.Message);
+    }
+
+    [Fact]
+    public async Task A_switch_to_a_server_the_backend_lacks_names_it()
+    {
+        var runner = new RecordingCommandRunner().Answer(EdgeSwitchScript.Live, standardOutput: Printed("switch: no server green"));
+
+        var error = await Assert.ThrowsAsync<DevOpsAgentException>(() =>
+            new EdgeSwitch(runner, Edge, TimeProvider.System).SwitchAsync(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        Assert.Equal("edge: HAProxy's backend app has no server green", error.Message);
+    }
+
+    [Fact]
+    public void A_line_the_script_should_not_print_is_an_error_naming_it() =>
+        Assert.Equal("edge: the switch printed a line it should not: 'switch: drained soon'",
+            Assert.Throws<DevOpsAgentException>(() => EdgeSwitchScript.Parse("switch: live\nswitch: drained soon\n")).Message);
 
     [Fact]
     public async Task Waiting_for_a_disabled_slot_moves_it_to_drain_so_that_haproxy_checks_it()
@@ -121,9 +172,7 @@ public sealed class EdgeSwitchTests
     [Fact]
     public async Task A_runtime_command_haproxy_refuses_is_an_error_with_its_answer()
     {
-        var runner = new RecordingCommandRunner()
-            .Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-blue-up-green-drained.csv"))
-            .Answer("state", standardOutput: "No such server.\n\n");
+        var runner = new RecordingCommandRunner().Answer(EdgeSwitchScript.Live, standardOutput: Printed("switch: haproxy refused", "No such server.", ""));
 
         var error = await Assert.ThrowsAsync<DevOpsAgentException>(() =>
             new EdgeSwitch(runner, Edge, TimeProvider.System).SwitchAsync(Slot.Green, null, TimeSpan.FromSeconds(5), CancellationToken.None));
@@ -132,27 +181,55 @@ public sealed class EdgeSwitchTests
     }
 
     [Fact]
-    public async Task A_running_edge_is_left_untouched()
+    public async Task A_maintenance_haproxy_refuses_after_the_switch_is_named_as_that_command()
+    {
+        var runner = new RecordingCommandRunner()
+            .Answer(EdgeSwitchScript.Live, standardOutput: Printed("switch: live", "switch: drained 200", "switch: haproxy refused", "Require 'backend/server'."));
+
+        var error = await Assert.ThrowsAsync<DevOpsAgentException>(() =>
+            new EdgeSwitch(runner, Edge, TimeProvider.System).SwitchAsync(Slot.Green, Slot.Blue, TimeSpan.FromSeconds(5), CancellationToken.None));
+
+        Assert.Equal("edge: HAProxy refused 'set server app/blue state maint': Require 'backend/server'.", error.Message);
+    }
+
+    [Fact]
+    public async Task A_running_edge_is_left_untouched_and_read_once()
     {
         var runner = new RecordingCommandRunner()
             .Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-starting.csv"))
             .Answer("docker ps -q", standardOutput: "3f2a9c1b7d4e\n");
 
-        await new EdgeSwitch(runner, Edge, TimeProvider.System).EnsureUpAsync(Slot.Blue, CancellationToken.None);
+        var servers = await new EdgeSwitch(runner, Edge, TimeProvider.System).EnsureUpAsync(Slot.Blue, CancellationToken.None);
 
-        Assert.Equal([Edge.ContainerId(), Edge.ShowServers()], runner.Commands);
+        Assert.Equal([Edge.ShowServers()], runner.Commands);
+        Assert.Equal([Slot.Blue, Slot.Green], servers.Select(s => s.Slot));
+    }
+
+    [Fact]
+    public async Task The_servers_read_by_ensuring_the_edge_is_up_spare_the_wait_a_read()
+    {
+        var runner = new RecordingCommandRunner().Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-blue-up-green-drained.csv"));
+        var edge = new EdgeSwitch(runner, Edge, TimeProvider.System);
+
+        await edge.WaitUntilUpAsync(Slot.Green, TimeSpan.FromSeconds(5), CancellationToken.None, await edge.EnsureUpAsync(Slot.Blue, CancellationToken.None));
+
+        Assert.Equal([Edge.ShowServers()], runner.Commands);
     }
 
     [Fact]
     public async Task A_missing_edge_gets_its_files_then_starts_and_answers()
     {
-        var runner = new RecordingCommandRunner()
+        var runner = new RecordingCommandRunner();
+        bool Started() => runner.Commands.Any(c => c.Equals(Edge.Up()));
+        runner
             .Answer(text => text.StartsWith("docker ps -q", StringComparison.Ordinal), standardOutput: "")
+            .Answer(text => text.Contains("show stat", StringComparison.Ordinal) && !Started(), exitCode: 1,
+                standardError: "no running edge container (compose project shop-production-edge)\n")
             .Answer("show stat", standardOutput: EdgeStatTests.Fixture("stat-starting.csv"));
 
         await new EdgeSwitch(runner, Edge, TimeProvider.System).EnsureUpAsync(Slot.Blue, CancellationToken.None);
 
         // The slot it serves keeps its checks (HAProxy 2.6 would never check again a server stopped before it resolved).
-        Assert.Equal([Edge.ContainerId(), Edge.WriteFiles(Slot.Blue), Edge.Up(), Edge.ShowServers()], runner.Commands);
+        Assert.Equal([Edge.ShowServers(), Edge.ContainerId(), Edge.WriteFiles(Slot.Blue), Edge.Up(), Edge.ShowServers()], runner.Commands);
     }
 }

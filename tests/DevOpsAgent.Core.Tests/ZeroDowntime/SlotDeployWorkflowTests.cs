@@ -65,6 +65,8 @@ public sealed class SlotDeployWorkflowTests
         .Answer("http://localhost:8080/health", standardOutput: "{\"status\":\"healthy\"}\n200")
         .Answer("http://localhost:8080/", standardOutput: "<html></html>\n200")
         .Answer(t => t.StartsWith("docker ps -q --filter label=com.docker.compose.project=shop-staging-edge", StringComparison.Ordinal), standardOutput: "edge123\n")
+        // The switch in one call into the edge: what its script prints there (blue drained in 0.4 s).
+        .Answer(DevOpsAgent.Core.Edge.EdgeSwitchScript.Live, standardOutput: "switch: live\nswitch: drained 400000\nswitch: done\nswitch: exit 0\n")
         .Answer("show stat app 4 -1", standardOutput: Stat);
 
     private Task<DeployResult> DeployAsync(RecordingCommandRunner runner) =>
@@ -94,11 +96,16 @@ public sealed class SlotDeployWorkflowTests
         Assert.Contains("devops-agent.commit: " + Commit, texts[IndexOf(".devops-agent-green.yml.tmp")], StringComparison.Ordinal);
         Assert.Equal(-1, IndexOf(".devops-agent-blue.yml.tmp"));
 
-        // Health through green's own address before the switch; the switch readies green and drains blue in one call.
+        // Health through green's own address before the switch; the switch readies green, drains blue and puts it in
+        // maintenance in one call into the edge, after one read of the servers.
         var switchCall = IndexOf("set server app/green state ready; disable health app/green; set server app/blue state drain");
         Assert.True(IndexOf("http://172.28.0.9:80/health") < switchCall);
         Assert.True(switchCall < IndexOf("http://localhost:8080/health"));
-        Assert.True(IndexOf("set server app/blue state maint") > switchCall);
+        Assert.Contains("'set server app/blue state maint'", texts[switchCall], StringComparison.Ordinal);
+        Assert.Equal("green live; blue drained in 0.4s", result.Record.Steps.Single(s => s.Name == "switch").Detail);
+        Assert.Equal(["show stat app 4 -1", "switch"], texts.Skip(IndexOf("http://172.28.0.9:80/")).Take(switchCall - IndexOf("http://172.28.0.9:80/") + 1)
+            .Where(t => t.Contains("project=shop-staging-edge", StringComparison.Ordinal) && t.Contains("docker exec \"$id\"", StringComparison.Ordinal))
+            .Select(t => t.Contains(DevOpsAgent.Core.Edge.EdgeSwitchScript.Live, StringComparison.Ordinal) ? "switch" : t[(t.LastIndexOf(" _ '", StringComparison.Ordinal) + 4)..t.LastIndexOf('\'')]));
         Assert.True(IndexOf("docker-compose -p shop-staging-blue -f .devops-agent-blue.yml stop") > IndexOf("http://localhost:8080/health"));
         Assert.Equal(-1, IndexOf("shop-staging-blue -f .devops-agent-blue.yml down"));
         Assert.Contains(texts, t => t.Contains("release.json.tmp", StringComparison.Ordinal) && t.Contains("\"slot\":\"green\"", StringComparison.Ordinal));
@@ -121,5 +128,39 @@ public sealed class SlotDeployWorkflowTests
         Assert.DoesNotContain(texts, t => t.Contains("-p shop-staging-blue ", StringComparison.Ordinal) && changing.Any(c => t.Contains(c, StringComparison.Ordinal)));
         Assert.Contains(texts, t => t.Contains("docker-compose -p shop-staging-green -f .devops-agent-green.yml stop", StringComparison.Ordinal));
         Assert.Equal(["rollback: stop slot", "rollback: health"], result.Record.Steps.Select(s => s.Name).Where(n => n.StartsWith("rollback", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_release_that_migrated_then_failed_in_its_slot_takes_the_database_back_inside_that_slots_running_container()
+    {
+        var history = new MemoryHistory();
+        var config = Config with { Migrations = new DevOpsAgent.Core.Migrations.MigrationsConfig { Service = "backend", DatabaseService = "db" } };
+        const string sep = DevOpsAgent.Core.Migrations.AlembicCommands.InspectSeparator;
+        var runner = new RecordingCommandRunner("deploy@staging.example.com:22")
+            // The plan, in a one-off container of green (not started yet): 0001 → 0002, additive.
+            .Answer("alembic current && echo", standardOutput: $"0001\n{sep}\n0002 (head)\n{sep}\n0001 -> 0002 (head), add items.description\n<base> -> 0001, create items\n")
+            .Answer("--sql", standardOutput: "BEGIN;\n\n-- Running upgrade 0001 -> 0002\n\nALTER TABLE items ADD COLUMN description TEXT;\n\nUPDATE alembic_version SET version_num='0002' WHERE alembic_version.version_num = '0001';\n\nCOMMIT;\n")
+            .Answer("alembic upgrade head", standardOutput: $"INFO  [alembic.runtime.migration] Running upgrade 0001 -> 0002, add items.description\n{sep}\n0002 (head)\n")
+            .Answer("alembic downgrade 0001", standardOutput: $"INFO  [alembic.runtime.migration] Running downgrade 0002 -> 0001, add items.description\n{sep}\n0001\n")
+            // Green's backend runs (unhealthy by its own check, but running).
+            .Answer("project=shop-staging-green --filter label=com.docker.compose.service=backend --filter label=com.docker.compose.oneoff=False | wc -l)", standardOutput: "1 1\n")
+            .Answer("http://172.28.0.9:80/health", standardOutput: "{\"status\":\"unhealthy\"}\n503")
+            .AppendRulesFrom(Server());
+
+        var result = await new DeployWorker(config, runner, history, SilentObserver.Instance, TimeProvider.System)
+            .DeployAsync(new DeployRequest(Staging, GitRef.Parse("staging"), "alice@laptop"), CancellationToken.None);
+
+        Assert.Equal(ExitCodes.RolledBack, result.ExitCode);
+        Assert.Equal("0002 → 0001 (with green's migrations)", result.Record.Steps.Single(s => s.Name == "rollback: database").Detail);
+        var texts = runner.Commands.Select(c => c.Text).ToList();
+        var downgrade = Assert.Single(texts, t => t.Contains("alembic downgrade", StringComparison.Ordinal));
+        // In green's running backend, found by its compose labels: no one-off container to create (seconds with compose v1 on a loaded host).
+        Assert.Equal(
+            "(id=$(docker ps -q --filter label=com.docker.compose.project=shop-staging-green --filter label=com.docker.compose.service=backend "
+            + "--filter label=com.docker.compose.oneoff=False | head -n1); [ -n \"$id\" ] || { echo 'service backend of shop-staging-green is not running' >&2; exit 1; }; "
+            + $"docker exec \"$id\" sh -c 'alembic downgrade 0001 && echo \"{sep}\" && alembic current')",
+            downgrade);
+        Assert.True(texts.IndexOf(downgrade) > texts.FindIndex(t => t.Contains("alembic upgrade head", StringComparison.Ordinal)));
+        Assert.DoesNotContain(texts, t => t.Contains("set server app/green state ready", StringComparison.Ordinal));
     }
 }

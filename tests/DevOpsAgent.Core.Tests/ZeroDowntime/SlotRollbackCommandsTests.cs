@@ -103,22 +103,24 @@ public sealed class SlotRollbackCommandsTests
     }
 
     [Fact]
-    public async Task Preparing_a_slot_in_maintenance_lets_haproxy_check_it_and_leaves_a_checked_one_alone()
+    public async Task Preparing_a_slot_is_one_call_into_the_edge_and_a_missing_edge_is_left_to_the_switch()
     {
         var spec = new EdgeSpec("shop-production", "/var/www/shop", "8080", 80, "/");
-        var maint = new RecordingCommandRunner()
-            .Answer("show stat", standardOutput: Edge.EdgeStatTests.Fixture("stat-starting.csv"))
-            .Answer("set server", standardOutput: "\n");
-        var edge = new EdgeSwitch(maint, new EdgeCommands(ComposeFlavor.V2, spec), TimeProvider.System);
+        var edge = new EdgeCommands(ComposeFlavor.V2, spec);
+        var maint = new RecordingCommandRunner().Answer("checks started", standardOutput: "switch: checks started\nswitch: done\n");
 
-        await edge.PrepareAsync(Slot.Green, CancellationToken.None);
-        await edge.PrepareAsync(Slot.Blue, CancellationToken.None);
+        await new EdgeSwitch(maint, edge, TimeProvider.System).PrepareAsync(Slot.Green, CancellationToken.None);
 
-        Assert.Single(maint.Commands, c => c.Text.Contains("state drain", StringComparison.Ordinal));
-        Assert.Contains(maint.Commands, c => c.Text.Contains("'set server app/green state drain; enable health app/green'", StringComparison.Ordinal));
+        Assert.Equal([edge.PrepareSlot(Slot.Green)], maint.Commands);
+        Assert.EndsWith(" _ green 'set server app/green state drain; enable health app/green'; fi", edge.PrepareSlot(Slot.Green).Text);
 
-        var down = new RecordingCommandRunner().Answer("show stat", exitCode: 1, standardError: "no running edge container");
-        await new EdgeSwitch(down, new EdgeCommands(ComposeFlavor.V2, spec), TimeProvider.System).PrepareAsync(Slot.Green, CancellationToken.None);
+        var down = new RecordingCommandRunner().Answer("checks started", exitCode: 1, standardError: "no running edge container");
+        await new EdgeSwitch(down, edge, TimeProvider.System).PrepareAsync(Slot.Green, CancellationToken.None);
         Assert.Single(down.Commands);
+
+        var refused = new RecordingCommandRunner().Answer("checks started", standardOutput: "switch: haproxy refused\nNo such server.\n");
+        var error = await Assert.ThrowsAsync<DevOpsAgent.Core.Errors.DevOpsAgentException>(() =>
+            new EdgeSwitch(refused, edge, TimeProvider.System).PrepareAsync(Slot.Green, CancellationToken.None));
+        Assert.Equal("edge: HAProxy refused 'set server app/green state drain; enable health app/green': No such server.", error.Message);
     }
 }

@@ -80,6 +80,8 @@ public sealed class SlotRollbackWorkflowTests
             .Answer("http://localhost:8080/health", standardOutput: "{\"status\":\"healthy\"}\n200")
             .Answer("http://localhost:8080/", standardOutput: "<html></html>\n200")
             .Answer(t => t.StartsWith("docker ps -q --filter label=com.docker.compose.project=shop-staging-edge", StringComparison.Ordinal), standardOutput: "edge123\n")
+            // The switch in one call into the edge: what its script prints there (blue drained in 0.4 s).
+            .Answer(DevOpsAgent.Core.Edge.EdgeSwitchScript.Live, standardOutput: "switch: live\nswitch: drained 400000\nswitch: done\nswitch: exit 0\n")
             .Answer("show stat app 4 -1", standardOutput: Edge.EdgeStatTests.Fixture("stat-blue-up-green-drained.csv"));
     }
 
@@ -112,7 +114,14 @@ public sealed class SlotRollbackWorkflowTests
         // The switch comes before the downgrade, which runs in blue's running backend straight away (the recorded
         // revisions differ) and is proven by a read after it.
         var downgrade = IndexOf("alembic downgrade 0001");
-        Assert.True(IndexOf("set server app/green state ready; disable health app/green; set server app/blue state drain") < downgrade);
+        var switchCall = IndexOf("set server app/green state ready; disable health app/green; set server app/blue state drain");
+        Assert.True(switchCall < downgrade);
+        // The switch step asks the edge twice: one read (the edge runs, green is checked up), then the switch itself.
+        var verified = texts.FindLastIndex(switchCall, t => t.Contains("http://172.28.0.9:80/", StringComparison.Ordinal));
+        Assert.Equal(["show stat app 4 -1", "switch"], texts.Skip(verified + 1).Take(switchCall - verified)
+            .Where(t => t.Contains("project=shop-staging-edge", StringComparison.Ordinal))
+            .Select(t => t.Contains(DevOpsAgent.Core.Edge.EdgeSwitchScript.Live, StringComparison.Ordinal) ? "switch" : t[(t.LastIndexOf(" _ '", StringComparison.Ordinal) + 4)..t.LastIndexOf('\'')]));
+        Assert.Equal("green live; blue drained in 0.4s", result.Record.Steps.Single(s => s.Name == "rollback: switch").Detail);
         Assert.Contains("project=shop-staging-blue --filter label=com.docker.compose.service=backend", texts[downgrade], StringComparison.Ordinal);
         Assert.DoesNotContain(texts.Take(downgrade), t => t.Contains("alembic current", StringComparison.Ordinal));
         Assert.Single(texts, t => t.Contains("alembic current", StringComparison.Ordinal));
