@@ -5,6 +5,8 @@
 #   scripts/testbed.sh up      install what is missing, start dockerd and the servers (default)
 #   scripts/testbed.sh down    remove the stacks deployed to the servers, stop the servers, delete their state
 #   scripts/testbed.sh env     print the variables the tests and the demo read (also in $TB/testbed.env)
+#   scripts/testbed.sh status  checks the servers: dockerd answers, each server's sshd runs and accepts the deploy
+#                              key, the history PostgreSQL runs (exit 1 when something is down)
 #
 #   scripts/testbed.sh up --hosts 3      also (after the above) the multi-host bed: 3 hosts with their own dockerd
 #                                        and sshd, a Swarm, a registry and an apt proxy (scripts/testbed/hosts.sh;
@@ -263,6 +265,29 @@ down() {
   log "down (images kept, so the next 'up' is fast)"
 }
 
+# status: what `up` starts, checked without changing anything; one line each, exit 1 when something is down.
+status() {
+  local failed=0 name port _
+  if docker info >/dev/null 2>&1; then log "dockerd: up"; else log "dockerd: DOWN"; failed=1; fi
+  for server in "${SERVERS[@]}"; do
+    IFS=: read -r name port _ <<<"$server"
+    if sshd_alive "$TB/servers/$name" && [ -f "$TB/keys/id_ed25519" ] \
+        && ssh -p "$port" -i "$TB/keys/id_ed25519" -o BatchMode=yes -o ConnectTimeout=5 \
+          -o UserKnownHostsFile="$TB/keys/known_hosts" deploy@127.0.0.1 true 2>/dev/null; then
+      log "$name: sshd up on 127.0.0.1:$port"
+    else
+      log "$name: sshd DOWN (127.0.0.1:$port)"; failed=1
+    fi
+  done
+  if [ "$(docker inspect -f '{{.State.Running}}' "$HISTORY_PG" 2>/dev/null)" = true ]; then
+    log "history PostgreSQL: up on 127.0.0.1:$HISTORY_PG_PORT"
+  else
+    log "history PostgreSQL: DOWN"; failed=1
+  fi
+  [ "$failed" = 0 ] || log "something is down: run 'scripts/testbed.sh up'"
+  return "$failed"
+}
+
 verb=${1:-up}
 hosts=
 if [ "${2:-}" = --hosts ]; then
@@ -273,7 +298,8 @@ fi
 case "$verb:${hosts:+hosts}" in
   up:) up ;;
   up:hosts) require_root; up; bash "$ROOT/scripts/testbed/hosts.sh" up "$hosts" ;;
-  status:hosts) require_root; bash "$ROOT/scripts/testbed/hosts.sh" status "$hosts" ;;
+  status:) status ;;
+  status:hosts) require_root; status; bash "$ROOT/scripts/testbed/hosts.sh" status "$hosts" ;;
   down:) down ;;
   down:hosts) require_root; bash "$ROOT/scripts/testbed/hosts.sh" down ;;
   env:) cat "$TB/testbed.env" ;;
