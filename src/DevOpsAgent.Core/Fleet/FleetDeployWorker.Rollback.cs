@@ -88,21 +88,11 @@ public sealed partial class FleetDeployWorker
     {
         var primary = run.Records[0];
         var finishedAt = time.GetUtcNow();
-        var lines = Enumerable.Range(0, run.Hosts.Count)
-            .Select(i => run.Lines[i] ?? new HostDeployLine(run.Hosts[i], DeployOutcome.Running, TimeSpan.Zero, null, null))
-            .ToList();
-        for (var i = 0; i < lines.Count; i++)
-        {
-            run.Lines[i] = lines[i];
-        }
-
+        var lines = run.SettleLines();
         var outcome = !run.Failed ? (request.DryRun ? DeployOutcome.Planned : DeployOutcome.Succeeded)
             // Rolled back: some host had switched and every one is back (a host that failed before its switch changed nothing).
             : lines.Any(l => l.Outcome == DeployOutcome.RolledBack) && run.ExitCode != ExitCodes.RollbackFailed ? DeployOutcome.RolledBack
             : DeployOutcome.Failed;
-        var steps = run.FleetSteps
-            .Concat(Enumerable.Range(0, run.Hosts.Count).SelectMany(i => (run.Records[i]?.Steps ?? []).Select(s => s with { Name = $"{run.Hosts[i].Name}: {s.Name}" })))
-            .Concat(lines.Select(l => new StepRecord($"host {l.Host.Name}", record.StartedAt, l.Duration, OutcomeOf(l.Outcome), l.ToString())));
         return record with
         {
             Commit = primary?.Commit,
@@ -117,16 +107,8 @@ public sealed partial class FleetDeployWorker
             Outcome = outcome,
             Error = run.Error,
             FinishedAt = finishedAt,
-            Steps = [.. steps],
-            HealthSummary = string.Join('\n', Enumerable.Range(0, run.Hosts.Count)
-                .SelectMany(i => (run.Records[i]?.HealthSummary ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(h => $"{run.Hosts[i].Name}: {h}"))),
+            Steps = [.. run.AllSteps(record.StartedAt)],
+            HealthSummary = run.HealthSummary(),
         };
     }
-
-    private static StepOutcome OutcomeOf(DeployOutcome outcome) => outcome switch
-    {
-        DeployOutcome.Succeeded or DeployOutcome.Planned => StepOutcome.Succeeded,
-        DeployOutcome.Running => StepOutcome.Skipped,
-        _ => StepOutcome.Failed,
-    };
 }

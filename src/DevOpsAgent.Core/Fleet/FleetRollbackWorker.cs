@@ -141,13 +141,7 @@ public sealed class FleetRollbackWorker(
     private DeployRecord Conclude(FleetRun run, DeployRecord record, bool refused)
     {
         var finishedAt = time.GetUtcNow();
-        var lines = Enumerable.Range(0, run.Hosts.Count)
-            .Select(i => run.Lines[i] ?? new HostDeployLine(run.Hosts[i], DeployOutcome.Running, TimeSpan.Zero, null, null))
-            .ToList();
-        for (var i = 0; i < lines.Count; i++)
-        {
-            run.Lines[i] = lines[i];
-        }
+        var lines = run.SettleLines();
 
         // A host that changed and did not get back leaves the fleet half-way: the same as a one-server rollback that failed.
         if (run.Failed && run.ExitCode is not (ExitCodes.Cancelled or ExitCodes.RollbackFailed) && !refused)
@@ -156,10 +150,6 @@ public sealed class FleetRollbackWorker(
         }
 
         var primary = run.Records[0];
-        var steps = run.FleetSteps
-            .Concat(Enumerable.Range(0, run.Hosts.Count).SelectMany(i => (run.Records[i]?.Steps ?? []).Select(s => s with { Name = $"{run.Hosts[i].Name}: {s.Name}" })))
-            .Concat(lines.Select(l => new StepRecord($"host {l.Host.Name}", record.StartedAt, l.Duration,
-                l.Outcome switch { DeployOutcome.Succeeded => StepOutcome.Succeeded, DeployOutcome.Running => StepOutcome.Skipped, _ => StepOutcome.Failed }, l.ToString())));
         return record with
         {
             PreviousCommit = primary?.PreviousCommit ?? record.PreviousCommit,
@@ -171,9 +161,8 @@ public sealed class FleetRollbackWorker(
                     : $". Fix the cause, then run `devops-agent rollback {record.Environment} --to {record.Version}` again: hosts already back are re-checked, not changed")
                 : null,
             FinishedAt = finishedAt,
-            Steps = [.. steps],
-            HealthSummary = string.Join('\n', Enumerable.Range(0, run.Hosts.Count)
-                .SelectMany(i => (run.Records[i]?.HealthSummary ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(h => $"{run.Hosts[i].Name}: {h}"))),
+            Steps = [.. run.AllSteps(record.StartedAt)],
+            HealthSummary = run.HealthSummary(),
         };
     }
 }

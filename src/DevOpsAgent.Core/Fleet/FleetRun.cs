@@ -96,6 +96,34 @@ internal sealed class FleetRun(IReadOnlyList<HostConfig> hosts, IDeployObserver 
         }
     }
 
+    /// <summary>Every host's line, a host that never started getting one (outcome Running: "not started").</summary>
+    public IReadOnlyList<HostDeployLine> SettleLines()
+    {
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            Lines[i] ??= new HostDeployLine(hosts[i], DeployOutcome.Running, TimeSpan.Zero, null, null);
+        }
+
+        return [.. Lines.OfType<HostDeployLine>()];
+    }
+
+    /// <summary>
+    /// The fleet's record steps: its own, every host's prefixed with the host, then a step per host with its line
+    /// (after <see cref="SettleLines"/>).
+    /// </summary>
+    public IEnumerable<StepRecord> AllSteps(DateTimeOffset startedAt) => FleetSteps
+        .Concat(Enumerable.Range(0, hosts.Count).SelectMany(i => (Records[i]?.Steps ?? []).Select(s => s with { Name = $"{hosts[i].Name}: {s.Name}" })))
+        .Concat(Lines.OfType<HostDeployLine>().Select(l => new StepRecord($"host {l.Host.Name}", startedAt, l.Duration, l.Outcome switch
+        {
+            DeployOutcome.Succeeded or DeployOutcome.Planned => StepOutcome.Succeeded,
+            DeployOutcome.Running => StepOutcome.Skipped,
+            _ => StepOutcome.Failed,
+        }, l.ToString())));
+
+    /// <summary>Every host's health summary, each line prefixed with the host.</summary>
+    public string HealthSummary() => string.Join('\n', Enumerable.Range(0, hosts.Count)
+        .SelectMany(i => (Records[i]?.HealthSummary ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(h => $"{hosts[i].Name}: {h}")));
+
     public async ValueTask DisposeAsync()
     {
         foreach (var runner in _runners.OfType<Task<ICommandRunner>>().Where(t => t.IsCompletedSuccessfully))
