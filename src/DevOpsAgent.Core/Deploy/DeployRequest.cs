@@ -45,4 +45,10 @@ public sealed record DeployRequest(EnvironmentConfig Environment, GitRef Ref, st
     /// Null: nothing to wait for (one server, the canary itself, <c>canary: false</c>).
     /// </summary>
     public Func<CancellationToken, Task<string>>? WaitForCanary { get; init; }
+
+    /// <summary>
+    /// A Swarm's `rollback`: the stack goes back to this release the manager recorded (its code and images, deployed as a
+    /// release is), and the database to its revision afterwards, with the newer release's migrations. Null: a deploy.
+    /// </summary>
+    public ServerRelease? RollbackTo { get; init; }
 }

@@ -2,6 +2,7 @@ using DevOpsAgent.Core.Configuration;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Fleet;
+using DevOpsAgent.Core.Git;
 using DevOpsAgent.Core.Swarm;
 
 namespace DevOpsAgent.Core.Deploy;
@@ -9,7 +10,8 @@ namespace DevOpsAgent.Core.Deploy;
 /// <summary>
 /// A deploy or a rollback of an environment, by the engine its configuration names: one server
 /// (<see cref="DeployWorker"/>, <see cref="RollbackOperation"/>), several hosts (<see cref="FleetDeployWorker"/>,
-/// <see cref="FleetRollbackWorker"/>) or a Swarm (<see cref="SwarmDeployWorker"/> on the manager). The CLI, the
+/// <see cref="FleetRollbackWorker"/>) or a Swarm (<see cref="SwarmDeployWorker"/> on the manager, which also rolls back:
+/// <see cref="DeployRequest.RollbackTo"/>). The CLI, the
 /// Orchestrator's messages, the MCP server and the dashboard all come through here, so none of them deploys a fleet
 /// to its first host only.
 /// </summary>
@@ -43,11 +45,15 @@ public sealed class EnvironmentOperations(
     {
         if (environment.Swarm is not null)
         {
-            // The one-server rollback would run compose on the manager, which serves nothing of the stack.
-            throw new DevOpsAgentException(
-                $"refused: `rollback` of {environment.Name} (engine: swarm) is not supported yet; Swarm rolls a failed update back by "
-                + "itself, and the agent downgrades the database with it. To go back to an earlier release, deploy its tag.",
-                ExitCodes.Refused);
+            // A Swarm goes back by deploying the release the manager recorded (its code, its images in the registry), then
+            // downgrading the database with the newer release's migrations.
+            var manager = environment.IsFleet ? environment.OnHost(environment.AllHosts[0]) : environment;
+            await using var runner = await connect(manager, cancellationToken);
+            var (current, candidates) = await RollbackOperation.CandidatesAsync(runner, manager, cancellationToken);
+            var target = to is not null && current is not null && RollbackOperation.Matches(current, to) ? current : RollbackOperation.Choose(candidates, to, environment.Name);
+            return await new SwarmDeployWorker(config, runner, history, observer, time).DeployAsync(
+                new DeployRequest(manager, GitRef.Parse(target.Commit), startedBy) { TaskId = taskId, LockStaleAfter = lockStaleAfter, RollbackTo = target },
+                cancellationToken);
         }
 
         if (environment.IsFleet)

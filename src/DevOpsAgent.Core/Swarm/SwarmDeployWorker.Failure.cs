@@ -50,6 +50,18 @@ public sealed partial class SwarmDeployWorker
             return ExitCodes.ConnectionFailed;
         }
 
+        if (request.RollbackTo is not null)
+        {
+            // A rollback is itself the way back: it is not undone. The journal stays, so the next deploy or rollback
+            // starts from the interrupted operation.
+            state.Record = state.Record with
+            {
+                Error = $"rollback to {state.Record.Version} failed: {error.Message}. The server records the interrupted rollback; fix the cause, "
+                    + $"then run `devops-agent rollback {request.Environment.Name} --to {state.Record.Version}` again.",
+            };
+            return ExitCodes.RollbackFailed;
+        }
+
         var version = operation.Serving?.Commit == previous ? operation.Serving.Version : DeployWorker.ShortCommit(previous);
         var revision = state.Record.RevisionBefore;
         try

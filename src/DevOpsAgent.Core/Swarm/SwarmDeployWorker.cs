@@ -26,11 +26,13 @@ public sealed partial class SwarmDeployWorker(AgentConfig config, ICommandRunner
     {
         var environment = request.Environment;
         var steps = new DeploySteps(runner, observer, time);
+        var action = request.RollbackTo is null ? "deploy" : "rollback";
         var state = new SwarmDeployState(new DeployRecord
         {
-            Id = OperationId.New(time.GetUtcNow(), environment.Name, "deploy"),
+            Id = OperationId.New(time.GetUtcNow(), environment.Name, action),
+            Action = action,
             Environment = environment.Name,
-            Ref = request.Ref.Name,
+            Ref = request.RollbackTo?.Ref ?? request.Ref.Name,
             StartedBy = request.StartedBy,
             TaskId = request.TaskId,
             QaApprovedBy = request.QaApprovedBy,
@@ -46,13 +48,13 @@ public sealed partial class SwarmDeployWorker(AgentConfig config, ICommandRunner
                 await steps.RunAsync("check", () => CheckAsync(gate, cancellationToken), cancellationToken);
             }
 
-            state.Operation = await steps.RunAsync("lock", () => ServerOperation.BeginAsync(runner, environment, "deploy", new LockInfo
+            state.Operation = await steps.RunAsync("lock", () => ServerOperation.BeginAsync(runner, environment, action, new LockInfo
             {
                 DeployId = state.Record.Id,
                 Environment = environment.Name,
                 Holder = request.StartedBy,
                 TaskId = request.TaskId,
-                Target = request.Ref.Name,
+                Target = request.RollbackTo is { } back ? $"rollback {back.Version}" : request.Ref.Name,
                 StartedAt = state.Record.StartedAt,
             }, request.LockWait, request.LockStaleAfter, observer, history, cancellationToken), cancellationToken);
             steps.StepStarting = state.Operation.StepAsync;
@@ -149,7 +151,15 @@ public sealed partial class SwarmDeployWorker(AgentConfig config, ICommandRunner
         await steps.RunAsync("build and push", () => swarm.BuildAndPushAsync(state.Flavor, state.Stack, commit, ct), ct);
         state.Before = await steps.RunAsync("services before", async () => await swarm.StatesAsync(ct), ct);
 
-        if (config.Migrations is { } migrations && await swarm.NetworkExistsAsync(state.Stack, ct))
+        if (request.RollbackTo is { } target)
+        {
+            // Back to an older release: its code does not know the newer revision the database is at, so there is no plan;
+            // the database goes down once the stack runs the release again, with the newer release's migrations.
+            var serving = operation.Serving;
+            state.Record = state.Record with { RevisionBefore = serving?.Revision, RevisionAfter = serving?.Revision };
+            await operation.Lease.UpdateAsync(i => i with { PreviousRevision = serving?.Revision }, ct);
+        }
+        else if (config.Migrations is { } migrations && await swarm.NetworkExistsAsync(state.Stack, ct))
         {
             var image = state.Expected[migrations.Service];
             var plan = state.Plan = await steps.RunAsync("migrations plan", async () =>
@@ -185,7 +195,7 @@ public sealed partial class SwarmDeployWorker(AgentConfig config, ICommandRunner
 
         await steps.RunAsync("stack deploy", async () => (await swarm.DeployAsync(ct)).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "", ct);
 
-        if (config.Migrations is { } migrations && state.Plan is null)
+        if (config.Migrations is { } migrations && state.Plan is null && request.RollbackTo is null)
         {
             // The first deploy: the stack's network and database exist only now; the release's code waits for its schema.
             var image = state.Expected![migrations.Service];
@@ -199,6 +209,16 @@ public sealed partial class SwarmDeployWorker(AgentConfig config, ICommandRunner
         }
 
         await steps.RunAsync("swarm update", () => swarm.WaitForUpdateAsync(stack, state.Expected!, state.Before!, ct), ct);
+        if (request.RollbackTo is { } target && config.Migrations is { } database && state.Operation.Serving is { } newer
+            && newer.Revision != target.Revision)
+        {
+            // The newer release's image knows the way down from its revision.
+            var image = stack.ImageOf(database.Service, swarm.Swarm.Registry, config.Project, SwarmStack.ReleaseTag(newer.Commit));
+            await steps.RunAsync("downgrade", async () =>
+                $"database at {await swarm.MigrateAsync(stack, image, "downgrade", target.Revision, ct) ?? "base"} (with {newer.Version}'s migrations)", ct);
+            state.Record = state.Record with { RevisionAfter = target.Revision };
+        }
+
         state.Health = await steps.RunAsync("health", async () =>
         {
             var report = await swarm.VerifyHealthAsync(stack, request.DryRun, ct, state.Record.StartedAt);

@@ -3,6 +3,7 @@ using DevOpsAgent.Core.Deploy;
 using DevOpsAgent.Core.Errors;
 using DevOpsAgent.Core.Execution;
 using DevOpsAgent.Core.Protocol;
+using DevOpsAgent.Core.Shell;
 using DevOpsAgent.Core.Tests.Protocol;
 using static DevOpsAgent.Core.Tests.Fleet.FleetDeployWorkflowTests;
 
@@ -46,19 +47,24 @@ public sealed class FleetProtocolTests
     }
 
     [Fact]
-    public async Task An_execute_rollback_of_a_swarm_is_refused_and_nothing_is_run()
+    public async Task An_execute_rollback_of_a_swarm_goes_to_the_managers_stack_not_to_compose()
     {
-        var runner = ProtocolFakes.HealthyServer();
-        var swarm = ProtocolFakes.Environment("staging", "staging") with
-        {
-            Swarm = new SwarmConfig { Registry = "registry.example.com:5000" },
-        };
-        var context = Context(swarm, _ => runner);
+        var releases = string.Concat(new[] { (ProtocolFakes.Previous, "v1.0.0"), (ProtocolFakes.Commit, "v1.1.0") }.Select(r =>
+            System.Text.Json.JsonSerializer.Serialize(new ServerRelease("staging", r.Item2, r.Item1, r.Item2, DateTimeOffset.UnixEpoch, "ci", null, "d"), ServerFiles.Json) + "\n"));
+        var runner = new RecordingCommandRunner("deploy@staging.example.com:22")
+            .Answer("cat /var/www/shop/.devops-agent/release.json", standardOutput: releases.Split('\n')[1])
+            .Answer("cat /var/www/shop/.devops-agent/releases.jsonl", standardOutput: releases)
+            .Answer("Swarm.LocalNodeState", standardOutput: "active true\n")
+            .Answer($"refs/remotes/origin/{ProtocolFakes.Previous}", standardOutput: ProtocolFakes.Previous + "\n")
+            .AppendRulesFrom(ProtocolFakes.HealthyServer());
+        var swarm = ProtocolFakes.Environment("staging", "staging") with { Swarm = new SwarmConfig { Registry = "registry.example.com:5000" } };
 
-        var report = await ExecuteAsync(context, "DevOps Agent [EXECUTE TASK-045]: Roll back staging");
+        var report = await ExecuteAsync(Context(swarm, _ => runner), "DevOps Agent [EXECUTE TASK-045]: Roll back staging");
 
-        Assert.Equal((ReportOutcome.Refused, ExitCodes.Refused), (report.Outcome, report.ExitCode));
-        Assert.StartsWith("refused: `rollback` of staging (engine: swarm) is not supported yet", report.Reason, StringComparison.Ordinal);
-        Assert.Empty(runner.Commands);
+        // The Swarm worker asks whether the server is a manager, and never runs compose's up or restart.
+        Assert.Contains(runner.Commands, c => c.Text.Contains("Swarm.LocalNodeState", StringComparison.Ordinal));
+        Assert.DoesNotContain(runner.Commands, c => c.Text.Contains(" up -d", StringComparison.Ordinal));
+        Assert.Equal("rollback", report.Action);
+        Assert.Contains(runner.Commands, c => c.Text.Contains($"checkout --quiet --force --detach {ProtocolFakes.Previous}", StringComparison.Ordinal));
     }
 }

@@ -158,6 +158,42 @@ public sealed class SwarmDeployWorkflowTests
     }
 
     [Fact]
+    public async Task A_rollback_deploys_the_recorded_release_then_downgrades_with_the_newer_releases_migrations()
+    {
+        var config = Config(migrations: "migrations: { service: backend, database_service: db }");
+        const string Older = "0000000000000000000000000000000000000000";
+        var target = new ServerRelease("swarm", "v1.0.0", Older, "v1.0.0", DateTimeOffset.UnixEpoch, "ci", null, "d0") { Revision = "0001" };
+        var deployed = false;
+        const string Newer = "shop-swarm_db\tpostgres:15\tnone\t\nshop-swarm_backend\t10.77.0.1:5000/shop-backend:e3d42a8add1d\tcompleted\tT0\nshop-swarm_frontend\t10.77.0.1:5000/shop-frontend:e3d42a8add1d\tcompleted\tT0\n";
+        const string Back = "shop-swarm_db\tpostgres:15\tnone\t\nshop-swarm_backend\t10.77.0.1:5000/shop-backend:000000000000\tcompleted\tT1\nshop-swarm_frontend\t10.77.0.1:5000/shop-frontend:000000000000\tcompleted\tT1\n";
+        var runner = new RecordingCommandRunner("deploy@10.77.0.11:22")
+            .Answer("release.json || true", standardOutput: """{"environment":"swarm","ref":"v1.1.0","commit":"e3d42a8add1d3e88fcac0b2acee504fd0bd4a542","version":"v1.1.0","deployed_at":"2026-12-02T00:00:00+00:00","deployed_by":"ci","revision":"0002"}""")
+            .Answer($"refs/remotes/origin/{Older}", standardOutput: Older + "\n")
+            .Answer("describe --tags", standardOutput: "v1.0.0\n")
+            .Answer(t => t.Contains("&& docker stack deploy", StringComparison.Ordinal) && (deployed = true))
+            .Answer(t => t.Contains("docker service inspect", StringComparison.Ordinal) && !deployed, standardOutput: Newer)
+            .Answer("docker service inspect", standardOutput: Back)
+            .Answer("alembic current", standardOutput: "0001\n")
+            .AppendRulesFrom(Server("completed"));
+
+        var result = await new SwarmDeployWorker(config, runner, new ListHistory([]), new Quiet(), TimeProvider.System)
+            .DeployAsync(new DeployRequest(config.Environment("swarm"), GitRef.Parse(Older), "tester") { RollbackTo = target }, CancellationToken.None);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Record.Error);
+        Assert.Equal(("rollback", "v1.0.0", "v1.0.0", "0002", "0001"),
+            (result.Record.Action, result.Record.Ref, result.Record.Version, result.Record.RevisionBefore, result.Record.RevisionAfter));
+        var texts = runner.Commands.Select(c => c.Text).ToList();
+        var stackDeploy = texts.FindIndex(t => t.Contains("&& docker stack deploy", StringComparison.Ordinal));
+        var downgrade = texts.FindIndex(t => t.Contains("alembic downgrade 0001", StringComparison.Ordinal));
+        // No plan with the older code (it does not know 0002); the way down is the newer image's, once the stack runs v1.0.0.
+        Assert.DoesNotContain(texts, t => t.Contains("alembic heads", StringComparison.Ordinal));
+        Assert.True(stackDeploy >= 0 && downgrade > stackDeploy, string.Join("\n", texts));
+        Assert.Contains("10.77.0.1:5000/shop-backend:e3d42a8add1d", texts[downgrade], StringComparison.Ordinal);
+        Assert.Contains(result.Record.Steps, s => s.Name == "downgrade" && s.Detail == "database at 0001 (with v1.1.0's migrations)");
+        Assert.Contains(texts, t => t.Contains("release.json.tmp", StringComparison.Ordinal) && t.Contains(Older, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_migrations_plan_reads_current_heads_and_history_from_one_container()
     {
         var config = Config(migrations: "migrations: { service: backend, database_service: db }");
