@@ -107,6 +107,14 @@ public sealed partial class SwarmDeployTests(ITestOutputHelper output) : IDispos
             Assert.NotEmpty(entries.RootElement.EnumerateArray());
             Assert.All(entries.RootElement.EnumerateArray(), e => Assert.Equal("backend", e.GetProperty("service").GetString()));
 
+            // `rollback`: back to v1.0.0's stack, then the database down to its revision with v1.1.0's migrations.
+            Assert.Equal("0002", await SwarmStackBed.RevisionAsync(Timeout));
+            var back = await Cli.RunAsync("rollback", "it", "--config", SwarmStackBed.WriteConfig(_scratch));
+            Assert.True(back.ExitCode == 0, back.Out + back.Error);
+            Assert.Contains("Rolled back v1.0.0 (", back.Out, StringComparison.Ordinal);
+            await ServesOnlyAsync("1.0.0");
+            Assert.Equal("0001", await SwarmStackBed.RevisionAsync(Timeout));
+
             Assert.Equal(load.PostsSucceeded, await SwarmStackBed.RowsAsync("swarm-update", Timeout));
         }
         finally

@@ -106,6 +106,11 @@ public static class SwarmStackBed
         $"db=$(docker ps -q --filter label=com.docker.swarm.service.name={Stack}_db | head -n 1); "
         + $"docker exec \"$db\" psql -U shop -d shop -tAc \"select count(*) from items where name = '{name}'\"", ct)).Trim());
 
+    /// <summary>The database's alembic revision (alembic_version), asked in the database's task on the manager.</summary>
+    public static async Task<string> RevisionAsync(CancellationToken ct) => (await Bed.RunAsync(Manager,
+        $"db=$(docker ps -q --filter label=com.docker.swarm.service.name={Stack}_db | head -n 1); "
+        + "docker exec \"$db\" psql -U shop -d shop -tAc 'select version_num from alembic_version'", ct)).Trim();
+
     /// <summary>Each Swarm node's state (<c>dahost2 → Ready</c>, <c>Down</c>), asked on the manager.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> NodesAsync(CancellationToken ct) =>
         (await Bed.RunAsync(Manager, "docker node ls --format '{{.Hostname}} {{.Status}}'", ct))
