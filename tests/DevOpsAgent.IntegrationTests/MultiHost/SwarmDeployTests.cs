@@ -109,7 +109,9 @@ public sealed partial class SwarmDeployTests(ITestOutputHelper output) : IDispos
 
             // `rollback`: back to v1.0.0's stack, then the database down to its revision with v1.1.0's migrations.
             Assert.Equal("0002", await SwarmStackBed.RevisionAsync(Timeout));
+            var clock = Stopwatch.StartNew();
             var back = await Cli.RunAsync("rollback", "it", "--config", SwarmStackBed.WriteConfig(_scratch));
+            output.WriteLine($"rollback: exit {back.ExitCode} in {clock.Elapsed.TotalSeconds:0.0}s: {back.Out.Split('\n').LastOrDefault(l => l.StartsWith("Rolled back", StringComparison.Ordinal))}");
             Assert.True(back.ExitCode == 0, back.Out + back.Error);
             Assert.Contains("Rolled back v1.0.0 (", back.Out, StringComparison.Ordinal);
             await ServesOnlyAsync("1.0.0");
