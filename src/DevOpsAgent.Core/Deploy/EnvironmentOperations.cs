@@ -50,7 +50,12 @@ public sealed class EnvironmentOperations(
             var manager = environment.IsFleet ? environment.OnHost(environment.AllHosts[0]) : environment;
             await using var runner = await connect(manager, cancellationToken);
             var (current, candidates) = await RollbackOperation.CandidatesAsync(runner, manager, cancellationToken);
-            var target = to is not null && current is not null && RollbackOperation.Matches(current, to) ? current : RollbackOperation.Choose(candidates, to, environment.Name);
+            // After an interrupted operation the release to return to, unless one is named, is the one the manager last
+            // recorded (as for compose): the deploy that was cut off never recorded its own.
+            var interrupted = OperationJournal.Parse((await runner.RunAsync(OperationJournal.Read(manager.Path), cancellationToken)).StandardOutput) is not null;
+            var target = current is not null && (to is null ? interrupted : RollbackOperation.Matches(current, to))
+                ? current
+                : RollbackOperation.Choose(candidates, to, environment.Name);
             return await new SwarmDeployWorker(config, runner, history, observer, time).DeployAsync(
                 new DeployRequest(manager, GitRef.Parse(target.Commit), startedBy) { TaskId = taskId, LockStaleAfter = lockStaleAfter, RollbackTo = target },
                 cancellationToken);
