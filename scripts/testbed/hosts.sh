@@ -194,13 +194,25 @@ CFG
 }
 
 wait_dockerd() {
-  local i=$1
-  for _ in $(seq 1 120); do
-    hdocker "$i" info >/dev/null 2>&1 && return
-    sleep 0.25
+  local i=$1 name attempt
+  name=$(name_of "$i")
+  for attempt in 1 2; do
+    for _ in $(seq 1 120); do
+      hdocker "$i" info >/dev/null 2>&1 && return
+      sleep 0.25
+    done
+    [ "$attempt" = 2 ] && break
+    # Seen once in a clean-clone CI run, on a loaded machine, restarting an engine killed with -9 while its containers'
+    # shims lived on: its containerd did not come up within dockerd's own wait ("timeout waiting for containerd to
+    # start") and dockerd exited. Once more, after clearing what the failed start left.
+    log "the engine of $name did not answer within 30 s; starting it once more"
+    if alive "/run/$name/dockerd.pid" dockerd; then kill -9 "$(cat "/run/$name/dockerd.pid")"; fi
+    pkill -9 -f "containerd --config /run/$name/exec/containerd/containerd.toml" 2>/dev/null || true
+    sleep 1
+    start_dockerd "$i"
   done
-  tail -20 "$H/$(name_of "$i")/dockerd.log" >&2
-  die "the engine of $(name_of "$i") did not start"
+  tail -20 "$H/$name/dockerd.log" >&2
+  die "the engine of $name did not start"
 }
 
 start_sshd() {
