@@ -46,22 +46,29 @@ public sealed class FleetProtocolTests
         Assert.Contains(rolledBack.Steps, s => s.Name == "host deploy@web2.example.com:22");
     }
 
+    private static readonly EnvironmentConfig Swarm = ProtocolFakes.Environment("staging", "staging") with { Swarm = new SwarmConfig { Registry = "registry.example.com:5000" } };
+
+    /// <summary>A Swarm manager that served v1.0.0 (<see cref="ProtocolFakes.Previous"/>), then serves v1.1.0.</summary>
+    private static RecordingCommandRunner SwarmManager()
+    {
+        var releases = string.Concat(new[] { (ProtocolFakes.Previous, "v1.0.0"), (ProtocolFakes.Commit, "v1.1.0") }.Select(r =>
+            System.Text.Json.JsonSerializer.Serialize(new ServerRelease("staging", r.Item2, r.Item1, r.Item2, DateTimeOffset.UnixEpoch, "ci", null, "d"), ServerFiles.Json) + "\n"));
+        return new RecordingCommandRunner("deploy@staging.example.com:22")
+            .Answer("cat /var/www/shop/.devops-agent/release.json", standardOutput: releases.Split('\n')[1])
+            .Answer("cat /var/www/shop/.devops-agent/releases.jsonl", standardOutput: releases);
+    }
+
     [Theory]
     [InlineData(false, "v1.0.0")]
     [InlineData(true, "v1.1.0")]
     public async Task A_swarm_rollback_after_an_interrupted_operation_returns_to_the_release_the_manager_recorded(bool interrupted, string expected)
     {
-        var releases = string.Concat(new[] { (ProtocolFakes.Previous, "v1.0.0"), (ProtocolFakes.Commit, "v1.1.0") }.Select(r =>
-            System.Text.Json.JsonSerializer.Serialize(new ServerRelease("staging", r.Item2, r.Item1, r.Item2, DateTimeOffset.UnixEpoch, "ci", null, "d"), ServerFiles.Json) + "\n"));
-        var runner = new RecordingCommandRunner("deploy@staging.example.com:22")
-            .Answer("cat /var/www/shop/.devops-agent/release.json", standardOutput: releases.Split('\n')[1])
-            .Answer("cat /var/www/shop/.devops-agent/releases.jsonl", standardOutput: releases)
+        var runner = SwarmManager()
             .Answer("cat /var/www/shop/.devops-agent/operation.json", standardOutput: interrupted ? """{"operation":"deploy","target_commit":"3333333333333333333333333333333333333333"}""" : "")
             .AppendRulesFrom(ProtocolFakes.HealthyServer());
-        var swarm = ProtocolFakes.Environment("staging", "staging") with { Swarm = new SwarmConfig { Registry = "registry.example.com:5000" } };
 
         await new EnvironmentOperations(ProtocolFakes.Config, (_, _) => Task.FromResult<ICommandRunner>(runner), _history, SilentObserver.Instance, TimeProvider.System)
-            .RollbackAsync(swarm, null, "bob", null, DevOpsAgent.Core.Locks.DeployLock.DefaultStaleAfter, CancellationToken.None);
+            .RollbackAsync(Swarm, null, "bob", null, DevOpsAgent.Core.Locks.DeployLock.DefaultStaleAfter, CancellationToken.None);
 
         // The lock names the release the rollback goes to.
         Assert.Contains(runner.Commands, c => c.Text.Contains($"\"target\":\"rollback {expected}\"", StringComparison.Ordinal));
@@ -70,17 +77,12 @@ public sealed class FleetProtocolTests
     [Fact]
     public async Task An_execute_rollback_of_a_swarm_goes_to_the_managers_stack_not_to_compose()
     {
-        var releases = string.Concat(new[] { (ProtocolFakes.Previous, "v1.0.0"), (ProtocolFakes.Commit, "v1.1.0") }.Select(r =>
-            System.Text.Json.JsonSerializer.Serialize(new ServerRelease("staging", r.Item2, r.Item1, r.Item2, DateTimeOffset.UnixEpoch, "ci", null, "d"), ServerFiles.Json) + "\n"));
-        var runner = new RecordingCommandRunner("deploy@staging.example.com:22")
-            .Answer("cat /var/www/shop/.devops-agent/release.json", standardOutput: releases.Split('\n')[1])
-            .Answer("cat /var/www/shop/.devops-agent/releases.jsonl", standardOutput: releases)
+        var runner = SwarmManager()
             .Answer("Swarm.LocalNodeState", standardOutput: "active true\n")
             .Answer($"refs/remotes/origin/{ProtocolFakes.Previous}", standardOutput: ProtocolFakes.Previous + "\n")
             .AppendRulesFrom(ProtocolFakes.HealthyServer());
-        var swarm = ProtocolFakes.Environment("staging", "staging") with { Swarm = new SwarmConfig { Registry = "registry.example.com:5000" } };
 
-        var report = await ExecuteAsync(Context(swarm, _ => runner), "DevOps Agent [EXECUTE TASK-045]: Roll back staging");
+        var report = await ExecuteAsync(Context(Swarm, _ => runner), "DevOps Agent [EXECUTE TASK-045]: Roll back staging");
 
         // The Swarm worker asks whether the server is a manager, and never runs compose's up or restart.
         Assert.Contains(runner.Commands, c => c.Text.Contains("Swarm.LocalNodeState", StringComparison.Ordinal));
